@@ -1,0 +1,92 @@
+package org.pretrain4j.nn;
+
+import org.pretrain4j.spi.AttentionKind;
+
+/**
+ * Sizes and options of the shared transformer. Causal attention builds a pre-LN GPT decoder,
+ * bidirectional a post-LN BERT encoder.
+ */
+public record TransformerConfig(
+        int layers,
+        int hidden,
+        int heads,
+        int ffn,
+        int vocabularySize,
+        int maxPositions,
+        int typeVocabularySize,
+        AttentionKind attention,
+        double hiddenDropout,
+        double attentionDropout,
+        double layerNormEpsilon,
+        double initializerRange) {
+
+    public TransformerConfig {
+        positive("layers", layers);
+        positive("hidden", hidden);
+        positive("heads", heads);
+        positive("ffn", ffn);
+        positive("vocabularySize", vocabularySize);
+        positive("maxPositions", maxPositions);
+        positive("typeVocabularySize", typeVocabularySize);
+        if (hidden % heads != 0) {
+            throw new IllegalArgumentException("hidden " + hidden + " is not a multiple of heads " + heads);
+        }
+        if (!(hiddenDropout >= 0 && hiddenDropout < 1) || !(attentionDropout >= 0 && attentionDropout < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1)");
+        }
+    }
+
+    /** Width of one attention head. */
+    public int headSize() {
+        return hidden / heads;
+    }
+
+    /** A preset's sizes with BERT defaults (dropout 0.1, LayerNorm epsilon 1e-12 for BERT / 1e-5 for GPT, initialiser 0.02). */
+    public static TransformerConfig preset(Preset preset, int vocabularySize, int maxPositions, AttentionKind attention) {
+        boolean causal = attention == AttentionKind.CAUSAL;
+        return new TransformerConfig(preset.layers, preset.hidden, preset.heads, preset.ffn, vocabularySize, maxPositions,
+                causal ? 1 : 2, attention, 0.1, 0.1, causal ? 1e-5 : 1e-12, 0.02);
+    }
+
+    /** The same configuration with other dropout rates. */
+    public TransformerConfig withDropout(double hidden, double attention) {
+        return new TransformerConfig(layers, this.hidden, heads, ffn, vocabularySize, maxPositions, typeVocabularySize,
+                this.attention, hidden, attention, layerNormEpsilon, initializerRange);
+    }
+
+    private static void positive(String name, int v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + v);
+        }
+    }
+
+    /** The BERT miniatures (Turc et al. 2019) and their GPT counterparts. */
+    public enum Preset {
+        TINY(2, 128, 2, 512),
+        MINI(4, 256, 4, 1024),
+        SMALL(4, 512, 8, 2048),
+        MEDIUM(8, 512, 8, 2048);
+
+        public final int layers;
+        public final int hidden;
+        public final int heads;
+        public final int ffn;
+
+        Preset(int layers, int hidden, int heads, int ffn) {
+            this.layers = layers;
+            this.hidden = hidden;
+            this.heads = heads;
+            this.ffn = ffn;
+        }
+
+        /** Parses a preset name such as "tiny"; an unknown name lists the available ones. */
+        public static Preset parse(String name) {
+            for (Preset p : values()) {
+                if (p.name().equalsIgnoreCase(name)) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("Unknown preset '" + name + "'. Available: [tiny, mini, small, medium]");
+        }
+    }
+}
