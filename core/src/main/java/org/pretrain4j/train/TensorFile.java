@@ -82,7 +82,7 @@ public final class TensorFile {
         }
         try (InputStream raw = Files.newInputStream(file);
                 CrcInput in = new CrcInput(new BufferedInputStream(raw, CHUNK), file, size)) {
-            byte[] magic = in.readBytes(MAGIC.length, "magic");
+            byte[] magic = in.readCheckedBytes(MAGIC.length, "magic");
             if (!java.util.Arrays.equals(magic, MAGIC)) {
                 throw damaged(file, "it does not start with the tensor-file magic \"P4JTENS1\"");
             }
@@ -94,7 +94,7 @@ public final class TensorFile {
             for (int i = 0; i < count; i++) {
                 int nameLength = in.readInt("name length of tensor " + i);
                 in.require(nameLength, "name of tensor " + i);
-                String name = new String(in.readBytes(nameLength, "name of tensor " + i), StandardCharsets.UTF_8);
+                String name = new String(in.readCheckedBytes(nameLength, "name of tensor " + i), StandardCharsets.UTF_8);
                 byte dtype = in.readByte("dtype of '" + name + "'");
                 if (dtype != FLOAT32 && dtype != INT64) {
                     throw damaged(file, "tensor '" + name + "' has unknown dtype code " + dtype);
@@ -253,10 +253,14 @@ public final class TensorFile {
             return b;
         }
 
-        private ByteBuffer readChecked(int n, String what) throws IOException {
+        byte[] readCheckedBytes(int n, String what) throws IOException {
             byte[] b = readBytes(n, what);
             crc.update(b);
-            return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+            return b;
+        }
+
+        private ByteBuffer readChecked(int n, String what) throws IOException {
+            return ByteBuffer.wrap(readCheckedBytes(n, what)).order(ByteOrder.LITTLE_ENDIAN);
         }
 
         byte readByte(String what) throws IOException {
