@@ -90,6 +90,9 @@ final class RunOptions {
     @Option(names = "--keep-checkpoints", description = "Checkpoints kept (default: 3).")
     Integer keepCheckpoints;
 
+    @Option(names = "--log-every", description = "Steps between metrics lines and log lines (default: 10).")
+    Integer logEvery;
+
     @Option(names = "--validation-fraction", description = "Fraction of documents held out (default: 0.02).")
     Double validationFraction;
 
@@ -127,6 +130,7 @@ final class RunOptions {
         o.put("eval-batches", evalBatches);
         o.put("checkpoint-every", checkpointEvery);
         o.put("keep-checkpoints", keepCheckpoints);
+        o.put("log-every", logEvery);
         o.put("validation-fraction", validationFraction);
         o.put("seed", seed);
         o.put("threads", threads);
