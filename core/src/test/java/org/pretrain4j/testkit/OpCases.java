@@ -65,6 +65,7 @@ final class OpCases {
         cases.add(build("transpose", (b) -> b.g.transpose(b.floats("x", 2, 3, 4), 2, 0, 1)));
         cases.add(build("reshape", (b) -> b.g.reshape(b.floats("x", 2, 3, 4), 0, -1, 2)));
         cases.add(build("reshape to scalar", (b) -> b.g.reshape(b.g.slice(b.floats("x", 1, 3), 1, -1, Long.MAX_VALUE))));
+        cases.add(build("reshape like", (b) -> b.g.reshapeLike(b.floats("x", 2, 12), b.floats("like", 2, 3, 4))));
         cases.add(build("unsqueeze", (b) -> b.g.unsqueeze(b.floats("x", 2, 3), 0, 3)));
         cases.add(build("squeeze", (b) -> b.g.squeeze(b.floats("x", 2, 1, 3, 1), 1, -1)));
         cases.add(build("slice", (b) -> b.g.slice(b.floats("x", 2, 6, 3), 1, 1, 4)));
