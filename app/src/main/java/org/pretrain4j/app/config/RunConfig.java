@@ -93,6 +93,14 @@ public record RunConfig(
                 42, 0);
     }
 
+    /** The same configuration reading another corpus (null: the built-in sample). */
+    public RunConfig withCorpus(String newCorpus) {
+        return new RunConfig(preset, objective, properties, backend, newCorpus, corpusFormat, textField, allLanguages, tokenizer,
+                tokenizerType, vocabSize, steps, batchSize, sequenceLength, learningRate, warmupSteps, schedule, weightDecay,
+                clipNorm, gradientAccumulation, dropout, evalEvery, evalBatches, checkpointEvery, keepCheckpoints, logEvery,
+                validationFraction, seed, threads);
+    }
+
     /** The number of worker threads to use: {@code threads}, or every core when 0. */
     public int effectiveThreads() {
         return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
