@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import org.pretrain4j.graph.AdamW;
 
 /**
  * What the training loop does, written into every checkpoint as JSON with kebab-case keys. Every
@@ -14,6 +15,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * {@code batchSize * accumulationSteps} examples. Warm-up is {@code warmupSteps} when positive,
  * else {@code ceil(warmupFraction * steps)}. {@code evalEvery} and {@code checkpointEvery} of 0
  * mean only at the end; {@code logEvery} is how often listeners that log write a record.
+ * {@code optimizer} is built into the training programs (only the learning rate is an input);
+ * it is here so that one record holds, and every checkpoint records, the whole recipe.
  */
 @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
 public record TrainerConfig(
@@ -24,6 +27,7 @@ public record TrainerConfig(
         long warmupSteps,
         double warmupFraction,
         Schedule schedule,
+        AdamW.Config optimizer,
         long evalEvery,
         int evalBatches,
         long checkpointEvery,
@@ -33,6 +37,7 @@ public record TrainerConfig(
 
     public TrainerConfig {
         requireNonNull(schedule, "schedule is null");
+        requireNonNull(optimizer, "optimizer is null");
         if (steps <= 0) {
             throw invalid("steps", "must be positive", steps);
         }
@@ -83,6 +88,7 @@ public record TrainerConfig(
         b.warmupSteps = warmupSteps;
         b.warmupFraction = warmupFraction;
         b.schedule = schedule;
+        b.optimizer = optimizer;
         b.evalEvery = evalEvery;
         b.evalBatches = evalBatches;
         b.checkpointEvery = checkpointEvery;
@@ -115,6 +121,7 @@ public record TrainerConfig(
         private long warmupSteps = 0;
         private double warmupFraction = 0.1;
         private Schedule schedule = Schedule.LINEAR;
+        private AdamW.Config optimizer = AdamW.Config.bert();
         private long evalEvery = 500;
         private int evalBatches = 20;
         private long checkpointEvery = 500;
@@ -133,6 +140,8 @@ public record TrainerConfig(
         /** Sets warm-up as a fraction of the steps (and clears the step count). */
         public Builder warmupFraction(double v) { warmupFraction = v; warmupSteps = 0; return this; }
         public Builder schedule(Schedule v) { schedule = v; return this; }
+        /** AdamW's betas, epsilon, weight decay and clipping; baked into the training programs, recorded here. */
+        public Builder optimizer(AdamW.Config v) { optimizer = v; return this; }
         public Builder evalEvery(long v) { evalEvery = v; return this; }
         public Builder evalBatches(int v) { evalBatches = v; return this; }
         public Builder checkpointEvery(long v) { checkpointEvery = v; return this; }
@@ -142,7 +151,7 @@ public record TrainerConfig(
 
         public TrainerConfig build() {
             return new TrainerConfig(steps, batchSize, accumulationSteps, learningRate, warmupSteps, warmupFraction,
-                    schedule, evalEvery, evalBatches, checkpointEvery, keepCheckpoints, seed, logEvery);
+                    schedule, optimizer, evalEvery, evalBatches, checkpointEvery, keepCheckpoints, seed, logEvery);
         }
     }
 }

@@ -22,18 +22,21 @@ final class TrainerConfigTest {
         assertThat(c.effectiveWarmupSteps()).isEqualTo(100);
         assertThat(c.keepCheckpoints()).isEqualTo(3);
         assertThat(c.seed()).isEqualTo(42);
+        assertThat(c.optimizer()).isEqualTo(org.pretrain4j.graph.AdamW.Config.bert());
     }
 
     @Test
     void fullExplicitMappingRoundTripsThroughJsonWithKebabCaseKeys() throws Exception {
         TrainerConfig c = TrainerConfig.builder().steps(77).batchSize(8).accumulationSteps(4).learningRate(3e-4)
-                .warmupSteps(5).schedule(Schedule.COSINE).evalEvery(10).evalBatches(3).checkpointEvery(20)
+                .warmupSteps(5).schedule(Schedule.COSINE)
+                .optimizer(new org.pretrain4j.graph.AdamW.Config(0.8, 0.98, 1e-8, 0.1, 0.5)).evalEvery(10).evalBatches(3).checkpointEvery(20)
                 .keepCheckpoints(2).seed(7).logEvery(5).build();
         JsonNode tree = json.valueToTree(c);
         assertThat(tree.get("accumulation-steps").asInt()).isEqualTo(4);
         assertThat(tree.get("schedule").asText()).isEqualTo("cosine");
         assertThat(tree.get("warmup-steps").asLong()).isEqualTo(5);
         assertThat(c.examplesPerStep()).isEqualTo(32);
+        assertThat(tree.get("optimizer").get("weightDecay").asDouble()).isEqualTo(0.1);
         assertThat(json.treeToValue(tree, TrainerConfig.class)).isEqualTo(c);
     }
 
