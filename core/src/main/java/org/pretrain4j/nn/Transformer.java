@@ -302,8 +302,8 @@ public final class Transformer implements ModelContext {
         // gradient is exactly zero and AdamW would only turn float32 noise into a random walk.
         Tensor queryBias = graph.bias(prefix + "/attention/query/bias", Shape.fixed(h), Init.zeros());
         Tensor valueBias = graph.bias(prefix + "/attention/value/bias", Shape.fixed(h), Init.zeros());
-        Tensor bias = graph.concat(0, queryBias, graph.constant(HostTensor.ofFloats(new long[] {h}, new float[h])), valueBias);
-        Tensor qkv = graph.add(graph.matmul(x, weight), bias);
+        Tensor qkvBias = graph.concat(0, queryBias, graph.constant(HostTensor.ofFloats(new long[] {h}, new float[h])), valueBias);
+        Tensor qkv = graph.add(graph.matmul(x, weight), qkvBias);
         // [B, S, 3H] -> [B, S, 3*heads, d] -> [B, 3*heads, S, d]; q, k, v are contiguous head ranges.
         Tensor split = graph.transpose(graph.reshape(qkv, 0, 0, 3L * heads, d), 0, 2, 1, 3);
         Tensor q = graph.slice(split, 1, 0, heads);
