@@ -277,14 +277,7 @@ public class RunService {
 
     private Trainer trainer(Setup setup, TrainerConfig trainerConfig, Backend backend, List<TrainingListener> listeners,
             boolean metricsFile) {
-        TrainingGraphs graphs = setup.graphs();
-        boolean accumulate = setup.config().gradientAccumulation() > 1;
-        TrainingPrograms programs = new TrainingPrograms(
-                accumulate ? Optional.empty() : Optional.of(graphs.trainingStep()),
-                accumulate ? Optional.of(graphs.accumulationStep()) : Optional.empty(),
-                accumulate ? Optional.of(graphs.applyStep()) : Optional.empty(),
-                Optional.of(graphs.evaluationStep()),
-                graphs.termWeights());
+        TrainingPrograms programs = TrainingPrograms.of(setup.graphs(), setup.config().gradientAccumulation());
         Trainer.Builder builder = Trainer.builder()
                 .config(trainerConfig)
                 .backend(backend)
