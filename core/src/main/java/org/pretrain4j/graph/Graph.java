@@ -240,6 +240,16 @@ public final class Graph {
         return node(new Op.Reshape(boxed(spec)), List.of(x), x.dtype(), new Shape(out));
     }
 
+    /** Reshapes x to the run-time shape of {@code like}; fixed element counts must agree. */
+    public Tensor reshapeLike(Tensor x, Tensor like) {
+        Monomial a = Monomial.of(x.shape().dims());
+        Monomial b = Monomial.of(like.shape().dims());
+        if (a.symbols.isEmpty() && b.symbols.isEmpty() && a.factor != b.factor) {
+            throw new GraphException("ReshapeLike: " + x.shape() + " has " + a.factor + " elements, " + like.shape() + " has " + b.factor);
+        }
+        return node(new Op.ReshapeLike(), List.of(x, like), x.dtype(), like.shape());
+    }
+
     public Tensor unsqueeze(Tensor x, int... axes) {
         int rank = x.rank() + axes.length;
         boolean[] inserted = new boolean[rank];

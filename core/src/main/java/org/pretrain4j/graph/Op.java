@@ -50,6 +50,13 @@ public sealed interface Op {
     /** ONNX Reshape: 0 copies the input dim at the same index, -1 is inferred. */
     record Reshape(List<Long> spec) implements Op {}
 
+    /**
+     * Reshapes input 0 to the run-time shape of input 1 (same element count); ONNX
+     * {@code Reshape(x, Shape(like))}. Autodiff emits it to undo a reshape whose symbolic dims a
+     * static {@link Reshape} spec cannot express (e.g. {@code [b*s, h]} back to {@code [b, s, h]}).
+     */
+    record ReshapeLike() implements Op {}
+
     /** Inserts size-1 axes at the given output positions. */
     record Unsqueeze(List<Integer> axes) implements Op {}
 

@@ -1,0 +1,38 @@
+package org.pretrain4j.app.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.pretrain4j.app.run.RunService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Exports a run's last checkpoint as an ONNX folder other runtimes load. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Export a run's last checkpoint as an ONNX folder (config.json, tokenizer.json, onnx/model.onnx) for onnxruntime, transformers.js and Tribuo.")
+final class ExportCommand implements Callable<Integer> {
+    private final RunService runs;
+    private final Output output;
+
+    @Option(names = "--run-dir", required = true, paramLabel = "DIR", description = "The run folder.")
+    Path runDir;
+
+    @Option(names = "--output", required = true, paramLabel = "OUT", description = "The export folder to write (created; must be empty or absent).")
+    Path out;
+
+    @Inject
+    ExportCommand(RunService runs, Output output) {
+        this.runs = requireNonNull(runs, "runs is null");
+        this.output = requireNonNull(output, "output is null");
+    }
+
+    @Override
+    public Integer call() {
+        Path written = runs.export(runDir, out);
+        output.out().println("Exported to " + written);
+        output.out().flush();
+        return 0;
+    }
+}

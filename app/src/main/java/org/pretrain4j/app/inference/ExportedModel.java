@@ -1,0 +1,116 @@
+package org.pretrain4j.app.inference;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.pretrain4j.app.UserException;
+import org.pretrain4j.app.TokenizerFiles;
+import org.pretrain4j.text.Tokenizer;
+
+/**
+ * An export folder opened for inference: its {@code config.json}, its tokenizer and one ONNX Runtime
+ * session over {@code onnx/model.onnx}. Owns the session; close it once.
+ */
+public final class ExportedModel implements AutoCloseable {
+    private final Path directory;
+    private final JsonNode config;
+    private final Tokenizer tokenizer;
+    private final OrtEnvironment environment;
+    private final OrtSession session;
+
+    private ExportedModel(Path directory, JsonNode config, Tokenizer tokenizer, OrtEnvironment environment, OrtSession session) {
+        this.directory = directory;
+        this.config = config;
+        this.tokenizer = tokenizer;
+        this.environment = environment;
+        this.session = session;
+    }
+
+    /** Opens {@code directory} (an export folder as EXPORT.md describes), failing with the missing or bad file named. */
+    public static ExportedModel open(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            throw UserException.usage("--model: '" + directory + "' is not a folder (give an export folder, e.g. RUN_DIR/export).");
+        }
+        Path configFile = directory.resolve("config.json");
+        Path tokenizerFile = directory.resolve("tokenizer.json");
+        Path modelFile = directory.resolve("onnx").resolve("model.onnx");
+        for (Path required : new Path[] {configFile, tokenizerFile, modelFile}) {
+            if (!Files.isRegularFile(required)) {
+                throw UserException.usage("--model: '" + directory + "' has no " + directory.relativize(required)
+                        + "; is it an export folder?");
+            }
+        }
+        JsonNode config;
+        try {
+            config = new ObjectMapper().readTree(configFile.toFile());
+        } catch (IOException e) {
+            throw UserException.usage(configFile + ": cannot read it as JSON: " + e.getMessage());
+        }
+        Tokenizer tokenizer = TokenizerFiles.load(tokenizerFile);
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try {
+            OrtSession session = environment.createSession(modelFile.toString(), new OrtSession.SessionOptions());
+            return new ExportedModel(directory, config, tokenizer, environment, session);
+        } catch (OrtException e) {
+            throw UserException.runtime(modelFile + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
+        }
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public JsonNode config() {
+        return config;
+    }
+
+    /** {@code model_type} from config.json ("bert", "gpt2", ...). */
+    public String modelType() {
+        return config.path("model_type").asText("");
+    }
+
+    public boolean isDecoder() {
+        return modelType().equals("gpt2");
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    OrtEnvironment environment() {
+        return environment;
+    }
+
+    OrtSession session() {
+        return session;
+    }
+
+    Set<String> inputNames() {
+        return session.getInputNames();
+    }
+
+    Set<String> outputNames() {
+        return session.getOutputNames();
+    }
+
+    /** An integer from config.json, or {@code fallback} when absent. */
+    int configInt(String key, int fallback) {
+        JsonNode node = config.get(key);
+        return node != null && node.canConvertToInt() ? node.asInt() : fallback;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot close the ONNX Runtime session of " + directory, e);
+        }
+    }
+}

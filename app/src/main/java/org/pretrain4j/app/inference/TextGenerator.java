@@ -1,0 +1,161 @@
+package org.pretrain4j.app.inference;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.pretrain4j.app.UserException;
+import org.pretrain4j.text.SpecialTokens;
+import org.pretrain4j.text.Tokenizer;
+
+/**
+ * Text generation on an exported decoder through its KV cache: the prompt runs once, then each step
+ * feeds only the newest token with the {@code present.*} outputs of the previous step as
+ * {@code past_key_values.*}, as transformers.js does.
+ */
+public final class TextGenerator {
+    private final ExportedModel model;
+    private final int layers;
+    private final int heads;
+    private final int headSize;
+    private final int maxPositions;
+
+    public TextGenerator(ExportedModel model) {
+        this.model = requireNonNull(model, "model is null");
+        if (!model.isDecoder()) {
+            throw UserException.usage("--model: '" + model.directory() + "' is an encoder (" + model.modelType()
+                    + "); generate needs a decoder trained with clm.");
+        }
+        layers = model.configInt("n_layer", -1);
+        heads = model.configInt("n_head", -1);
+        int embedding = model.configInt("n_embd", -1);
+        if (layers <= 0 || heads <= 0 || embedding <= 0 || !model.inputNames().contains("past_key_values.0.key")) {
+            throw UserException.usage("--model: '" + model.directory()
+                    + "' lacks n_layer/n_head/n_embd in config.json or the past_key_values inputs (EXPORT.md).");
+        }
+        headSize = embedding / heads;
+        maxPositions = model.configInt("n_positions", Integer.MAX_VALUE);
+    }
+
+    /** One generated token, its probability under the sampling distribution, and the most likely alternatives. */
+    public record Step(int id, String token, double probability, List<Candidate> top) {}
+
+    /** The prompt's continuation; {@code onStep} sees each token as it is chosen. */
+    public List<Step> generate(String prompt, int maxNewTokens, Sampling sampling, int showTop, Consumer<Step> onStep) {
+        Tokenizer tokenizer = model.tokenizer();
+        SpecialTokens special = tokenizer.specialTokens();
+        int[] promptIds = tokenizer.encode(prompt).ids();
+        if (promptIds.length == 0) {
+            int start = special.bos() >= 0 ? special.bos() : special.eos();
+            if (start < 0) {
+                throw UserException.usage("The prompt is empty and the tokenizer has no start token.");
+            }
+            promptIds = new int[] {start};
+        }
+        if (promptIds.length >= maxPositions) {
+            throw UserException.usage("The prompt is " + promptIds.length + " tokens; this model reads at most " + maxPositions + ".");
+        }
+        SplittableRandom random = new SplittableRandom(sampling.seed());
+        OrtEnvironment env = model.environment();
+        List<Step> steps = new ArrayList<>();
+        long[] feed = toLong(promptIds);
+        int past = 0;
+        OrtSession.Result previous = null;
+        List<OnnxTensor> emptyPast = new ArrayList<>();
+        try {
+            float[] none = new float[0];
+            for (int i = 0; i < 2 * layers; i++) {
+                emptyPast.add(OnnxTensor.createTensor(env, FloatBuffer.wrap(none), new long[] {1, heads, 0, headSize}));
+            }
+            while (steps.size() < maxNewTokens && past + feed.length <= maxPositions) {
+                int length = feed.length;
+                long[] mask = new long[past + length];
+                java.util.Arrays.fill(mask, 1);
+                long[] positions = new long[length];
+                for (int i = 0; i < length; i++) {
+                    positions[i] = past + i;
+                }
+                OrtSession.Result result;
+                try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(feed), new long[] {1, length});
+                        OnnxTensor attention = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {1, past + length});
+                        OnnxTensor positionIds = OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {1, length})) {
+                    Map<String, OnnxTensor> inputs = new HashMap<>();
+                    inputs.put("input_ids", ids);
+                    inputs.put("attention_mask", attention);
+                    if (model.inputNames().contains("position_ids")) {
+                        inputs.put("position_ids", positionIds);
+                    }
+                    for (int layer = 0; layer < layers; layer++) {
+                        inputs.put("past_key_values." + layer + ".key", pastTensor(previous, emptyPast, layer, "key"));
+                        inputs.put("past_key_values." + layer + ".value", pastTensor(previous, emptyPast, layer, "value"));
+                    }
+                    result = model.session().run(inputs);
+                }
+                // The new result holds the cache now; the previous one's tensors were only inputs.
+                if (previous != null) {
+                    previous.close();
+                }
+                previous = result;
+                float[] last = lastRow((OnnxTensor) result.get("logits").orElseThrow(), length);
+                int next = sampling.choose(last, random);
+                double[] p = sampling.isGreedy() ? Probabilities.softmax(last, 0, last.length) : sampling.distribution(last);
+                List<Candidate> top = new ArrayList<>();
+                for (int id : Probabilities.top(p, showTop)) {
+                    top.add(new Candidate(id, tokenizer.idToToken(id), p[id], null));
+                }
+                Step step = new Step(next, tokenizer.idToToken(next), p[next], top);
+                steps.add(step);
+                onStep.accept(step);
+                if (next == special.eos()) {
+                    break;
+                }
+                past += length;
+                feed = new long[] {next};
+            }
+        } catch (OrtException e) {
+            throw UserException.runtime("ONNX Runtime failed on " + model.directory() + ": " + e.getMessage(), e);
+        } finally {
+            if (previous != null) {
+                previous.close();
+            }
+            emptyPast.forEach(OnnxTensor::close);
+        }
+        return steps;
+    }
+
+    private OnnxTensor pastTensor(OrtSession.Result previous, List<OnnxTensor> empty, int layer, String kind) {
+        if (previous == null) {
+            return empty.get(2 * layer + (kind.equals("key") ? 0 : 1));
+        }
+        String name = "present." + layer + "." + kind;
+        return (OnnxTensor) previous.get(name).orElseThrow(
+                () -> UserException.runtime("--model: the decoder returns no '" + name + "' (EXPORT.md)."));
+    }
+
+    private static float[] lastRow(OnnxTensor logits, int length) {
+        FloatBuffer buffer = logits.getFloatBuffer();
+        int vocabulary = buffer.remaining() / length;
+        float[] row = new float[vocabulary];
+        buffer.position((length - 1) * vocabulary);
+        buffer.get(row);
+        return row;
+    }
+
+    private static long[] toLong(int[] ids) {
+        long[] out = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = ids[i];
+        }
+        return out;
+    }
+}

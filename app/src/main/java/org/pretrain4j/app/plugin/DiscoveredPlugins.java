@@ -1,0 +1,91 @@
+package org.pretrain4j.app.plugin;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.function.Function;
+import org.pretrain4j.app.UserException;
+import org.pretrain4j.spi.BackendFactory;
+import org.pretrain4j.spi.MaskingStrategyFactory;
+import org.pretrain4j.spi.ObjectiveFactory;
+
+/**
+ * Every factory ServiceLoader found, sorted by name, with unique names. Discovery runs once per
+ * process (in {@code main}, or once per {@code PreTraining.build()}); Guice only binds the result.
+ */
+public record DiscoveredPlugins(
+        List<ObjectiveFactory> objectives,
+        List<MaskingStrategyFactory> maskingStrategies,
+        List<BackendFactory> backends) {
+
+    private static final String NAME_PATTERN = "[a-z][a-z0-9-]*";
+
+    public DiscoveredPlugins {
+        objectives = List.copyOf(objectives);
+        maskingStrategies = List.copyOf(maskingStrategies);
+        backends = List.copyOf(backends);
+        checkUnique("objective", objectives, ObjectiveFactory::name);
+        checkUnique("masking strategy", maskingStrategies, MaskingStrategyFactory::name);
+        checkUnique("backend", backends, BackendFactory::name);
+    }
+
+    /** Runs ServiceLoader for the three extension points over {@code loader}. */
+    public static DiscoveredPlugins discover(ClassLoader loader) {
+        requireNonNull(loader, "loader is null");
+        return new DiscoveredPlugins(
+                load(ObjectiveFactory.class, loader, ObjectiveFactory::name),
+                load(MaskingStrategyFactory.class, loader, MaskingStrategyFactory::name),
+                load(BackendFactory.class, loader, BackendFactory::name));
+    }
+
+    private static <T> List<T> load(Class<T> type, ClassLoader loader, Function<T, String> name) {
+        List<T> found = new ArrayList<>();
+        try {
+            for (T factory : ServiceLoader.load(type, loader)) {
+                found.add(factory);
+            }
+        } catch (ServiceConfigurationError e) {
+            // A jar in --plugins names a class that is missing or does not implement the interface.
+            throw UserException.usage("Cannot load a " + type.getSimpleName() + " plugin: " + e.getMessage());
+        }
+        found.sort(Comparator.comparing(name));
+        return found;
+    }
+
+    private static <T> void checkUnique(String kind, List<T> factories, Function<T, String> name) {
+        Map<String, T> byName = new LinkedHashMap<>();
+        for (T factory : factories) {
+            String n = name.apply(factory);
+            if (n == null || !n.matches(NAME_PATTERN)) {
+                throw UserException.usage("The " + kind + " plugin " + describe(factory) + " has the invalid name '" + n
+                        + "'; names match " + NAME_PATTERN + ".");
+            }
+            T previous = byName.putIfAbsent(n, factory);
+            if (previous != null) {
+                throw UserException.usage("Two " + kind + " plugins are named '" + n + "': " + describe(previous)
+                        + " and " + describe(factory) + ". Remove one of them from the class path or --plugins.");
+            }
+        }
+    }
+
+    /** The class name and where it was loaded from, so that a user can find the jar. */
+    static String describe(Object factory) {
+        Class<?> type = factory.getClass();
+        String where = "";
+        try {
+            var source = type.getProtectionDomain().getCodeSource();
+            if (source != null && source.getLocation() != null) {
+                where = " (" + source.getLocation().getPath() + ")";
+            }
+        } catch (SecurityException ignored) {
+            // The location is only a hint.
+        }
+        return type.getName() + where;
+    }
+}

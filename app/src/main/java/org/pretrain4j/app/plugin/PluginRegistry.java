@@ -1,0 +1,117 @@
+package org.pretrain4j.app.plugin;
+
+import static java.util.Objects.requireNonNull;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.pretrain4j.spi.Backend;
+import org.pretrain4j.spi.BackendFactory;
+import org.pretrain4j.spi.MaskingStrategy;
+import org.pretrain4j.spi.MaskingStrategyFactory;
+import org.pretrain4j.spi.Objective;
+import org.pretrain4j.spi.ObjectiveFactory;
+import org.pretrain4j.spi.PluginException;
+import org.pretrain4j.spi.PluginLookup;
+import org.pretrain4j.spi.PropertySpec;
+
+/** The discovered factories by name: lookups with helpful misses, and creation with checked properties. */
+@Singleton
+public final class PluginRegistry implements PluginLookup {
+    private final Map<String, ObjectiveFactory> objectives;
+    private final Map<String, MaskingStrategyFactory> maskingStrategies;
+    private final Map<String, BackendFactory> backends;
+
+    @Inject
+    public PluginRegistry(
+            Map<String, ObjectiveFactory> objectives,
+            Map<String, MaskingStrategyFactory> maskingStrategies,
+            Map<String, BackendFactory> backends) {
+        this.objectives = new TreeMap<>(objectives);
+        this.maskingStrategies = new TreeMap<>(maskingStrategies);
+        this.backends = new TreeMap<>(backends);
+    }
+
+    public Map<String, ObjectiveFactory> objectives() {
+        return objectives;
+    }
+
+    public Map<String, MaskingStrategyFactory> maskingStrategies() {
+        return maskingStrategies;
+    }
+
+    public Map<String, BackendFactory> backends() {
+        return backends;
+    }
+
+    public ObjectiveFactory objectiveFactory(String name) {
+        return find("objective", objectives, name);
+    }
+
+    public MaskingStrategyFactory maskingStrategyFactory(String name) {
+        return find("masking strategy", maskingStrategies, name);
+    }
+
+    public BackendFactory backendFactory(String name) {
+        return find("backend", backends, name);
+    }
+
+    @Override
+    public MaskingStrategy maskingStrategy(String name, Map<String, String> properties) {
+        MaskingStrategyFactory factory = maskingStrategyFactory(name);
+        checkKeys("masking strategy", name, factory.properties(), properties);
+        return factory.create(Map.copyOf(properties));
+    }
+
+    /** Creates the named backend with its properties (keys without the backend prefix). */
+    public Backend backend(String name, Map<String, String> properties) {
+        BackendFactory factory = backendFactory(name);
+        checkKeys("backend", name, factory.properties(), properties);
+        return factory.create(Map.copyOf(properties));
+    }
+
+    /** Creates every objective of the spec, in order, each with its own properties. */
+    public List<Objective> objectives(ObjectiveSpec spec) {
+        requireNonNull(spec, "spec is null");
+        List<Objective> created = new ArrayList<>();
+        for (String name : spec.names()) {
+            ObjectiveFactory factory = objectiveFactory(name);
+            Map<String, String> own = spec.properties().getOrDefault(name, Map.of());
+            checkKeys("objective", name, factory.properties(), own);
+            created.add(factory.create(Map.copyOf(own), this));
+        }
+        return created;
+    }
+
+    private static <T> T find(String kind, Map<String, T> byName, String name) {
+        T found = byName.get(name);
+        if (found == null) {
+            throw new PluginException("Unknown " + kind + " '" + name + "'. Available: " + new TreeSet<>(byName.keySet())
+                    + ". Add the jar that provides it to --plugins.");
+        }
+        return found;
+    }
+
+    /**
+     * Fails on a key the factory does not declare, before the plugin sees it, so that every plugin
+     * gets the same message. Dotted keys (e.g. a masking strategy's own properties passed through
+     * an objective) are left to the plugin, which must reject unknown ones itself.
+     */
+    static void checkKeys(String kind, String name, List<PropertySpec> declared, Map<String, String> given) {
+        Map<String, PropertySpec> byKey = new HashMap<>();
+        for (PropertySpec spec : declared) {
+            byKey.put(spec.key(), spec);
+        }
+        for (String key : new TreeSet<>(given.keySet())) {
+            if (!byKey.containsKey(key) && !key.contains(".")) {
+                throw new PluginException("Unknown property '" + name + "." + key + "' for " + kind + " '" + name
+                        + "'. Known: " + new TreeSet<>(byKey.keySet()) + ".");
+            }
+        }
+    }
+}

@@ -1,0 +1,402 @@
+package org.pretrain4j.backend.onnx;
+
+import static java.util.Objects.requireNonNull;
+import static org.pretrain4j.backend.onnx.model.OnnxModelBuilder.attr;
+import static org.pretrain4j.backend.onnx.model.OnnxModelBuilder.attrInts;
+import static org.pretrain4j.backend.onnx.model.OnnxModelBuilder.attrTensor;
+
+import ai.onnx.proto.OnnxMl;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pretrain4j.backend.onnx.model.OnnxModelBuilder;
+import org.pretrain4j.graph.DType;
+import org.pretrain4j.graph.Dim;
+import org.pretrain4j.graph.DropoutHash;
+import org.pretrain4j.graph.GraphException;
+import org.pretrain4j.graph.HostTensor;
+import org.pretrain4j.graph.Op;
+import org.pretrain4j.graph.Program;
+import org.pretrain4j.graph.Shape;
+import org.pretrain4j.graph.StateUpdate;
+import org.pretrain4j.graph.Tensor;
+
+/**
+ * Lowers a {@link Program} to an ONNX model with standard ops only (default domain, opset 17).
+ * Program inputs keep their names, outputs get their program names, and each state update's next
+ * value becomes the output {@link #nextStateName(String)}. Variables become graph inputs (training)
+ * or float32 initializers holding given values (export).
+ */
+public final class OnnxLowering {
+    private static final String NEXT_PREFIX = "next_state:";
+
+    private final Program program;
+    private final Options options;
+    private final OnnxModelBuilder builder;
+    private final Map<Integer, String> names = new HashMap<>();
+    private final Map<Integer, String> directOutputs = new HashMap<>();
+
+    /**
+     * How to lower: variable values to bake in as initializers (null keeps variables as graph
+     * inputs), whether to declare every Input node of the graph even when unused, output dims to
+     * declare instead of the inferred ones, and metadata properties.
+     */
+    public record Options(Map<String, HostTensor> variableValues, boolean declareUnusedInputs,
+                          Map<String, List<Dim>> outputDims, Map<String, String> metadata, String graphName) {
+        public Options {
+            variableValues = variableValues == null ? null : Map.copyOf(variableValues);
+            outputDims = Map.copyOf(outputDims);
+            metadata = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+            requireNonNull(graphName, "graphName is null");
+        }
+
+        /** Options for a training or evaluation step: variables are inputs. */
+        public static Options training(String graphName) {
+            return new Options(null, false, Map.of(), Map.of(), graphName);
+        }
+    }
+
+    /** The lowered model and the names the executable binds. */
+    public record Lowered(OnnxMl.ModelProto model, List<Tensor> inputs, List<Tensor> variables,
+                          Map<String, String> stateOutputs) {}
+
+    private OnnxLowering(Program program, Options options) {
+        this.program = requireNonNull(program, "program is null");
+        this.options = requireNonNull(options, "options is null");
+        this.builder = new OnnxModelBuilder(options.graphName());
+    }
+
+    /** The ONNX output name of a state update's next value. */
+    public static String nextStateName(String variable) {
+        return NEXT_PREFIX + variable;
+    }
+
+    /** Lowers a program; fails with a {@link GraphException} naming the op that cannot be lowered. */
+    public static Lowered lower(Program program, Options options) {
+        return new OnnxLowering(program, options).run();
+    }
+
+    private Lowered run() {
+        options.metadata().forEach(builder::metadata);
+        List<Tensor> nodes = program.nodes();
+        List<Tensor> inputs = new ArrayList<>();
+        if (options.declareUnusedInputs()) {
+            for (Tensor t : program.graph().nodes()) {
+                if (t.op() instanceof Op.Input) {
+                    inputs.add(t);
+                }
+            }
+        } else {
+            inputs.addAll(program.inputs());
+        }
+        List<Tensor> variables = program.variables();
+
+        // Outputs and next-state values computed by a node take the exported name directly (no Identity copy).
+        Map<String, Tensor> outputs = program.outputs();
+        for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
+            claim(e.getValue(), e.getKey());
+        }
+        Map<String, String> stateOutputs = new LinkedHashMap<>();
+        for (StateUpdate u : program.updates()) {
+            String name = nextStateName(u.variable().name());
+            if (stateOutputs.put(u.variable().name(), name) != null) {
+                throw new GraphException("variable '" + u.variable().name() + "' has two state updates");
+            }
+            claim(u.next(), name);
+        }
+
+        for (Tensor in : inputs) {
+            builder.input(in.name(), in.dtype(), in.shape().dims());
+            names.put(in.id(), in.name());
+        }
+        for (Tensor v : variables) {
+            if (options.variableValues() == null) {
+                builder.input(v.name(), v.dtype(), v.shape().dims());
+            } else {
+                HostTensor value = options.variableValues().get(v.name());
+                if (value == null) {
+                    throw new GraphException("no value for variable '" + v.name() + "'");
+                }
+                if (!java.util.Arrays.equals(value.shape(), v.shape().fixedSizes()) || value.dtype() != v.dtype()) {
+                    throw new GraphException("value of variable '" + v.name() + "' is " + value + ", expected " + v.dtype() + v.shape());
+                }
+                builder.initializer(v.name(), value);
+            }
+            names.put(v.id(), v.name());
+        }
+        for (Tensor t : nodes) {
+            if (!names.containsKey(t.id())) {
+                names.put(t.id(), lowerNode(t));
+            }
+        }
+
+        for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
+            bindOutput(e.getKey(), e.getValue(), options.outputDims().getOrDefault(e.getKey(), e.getValue().shape().dims()));
+        }
+        for (StateUpdate u : program.updates()) {
+            bindOutput(stateOutputs.get(u.variable().name()), u.next(), u.next().shape().dims());
+        }
+        return new Lowered(builder.build(), List.copyOf(inputs), List.copyOf(variables), stateOutputs);
+    }
+
+    private void claim(Tensor t, String outputName) {
+        boolean leaf = t.op() instanceof Op.Input || t.op() instanceof Op.Variable || t.op() instanceof Op.Constant;
+        if (!leaf && !directOutputs.containsKey(t.id())) {
+            directOutputs.put(t.id(), builder.reserve(outputName));
+        }
+    }
+
+    private void bindOutput(String outputName, Tensor t, List<Dim> dims) {
+        String value = names.get(t.id());
+        if (!value.equals(outputName)) {
+            builder.nodeTo("Identity", List.of(value), outputName);
+        }
+        builder.output(outputName, t.dtype(), dims);
+    }
+
+    /** The name the node's value is written to: its claimed output name, else a fresh one. */
+    private String target(Tensor t, String hint) {
+        String direct = directOutputs.get(t.id());
+        return direct != null ? direct : builder.freshName(hint);
+    }
+
+    private String in(Tensor t, int i) {
+        return names.get(t.inputs().get(i).id());
+    }
+
+    private String emit(Tensor t, String opType, List<String> inputs, OnnxMl.AttributeProto... attributes) {
+        String out = target(t, opType);
+        builder.addNode("", opType, inputs, List.of(out), attributes);
+        return out;
+    }
+
+    private String lowerNode(Tensor t) {
+        Op op = t.op();
+        if (op instanceof Op.Constant c) {
+            String constName = builder.constant(c.value());
+            return constName;
+        }
+        if (op instanceof Op.Unary u) {
+            return unary(t, u.fn());
+        }
+        if (op instanceof Op.Binary b) {
+            return emit(t, binaryOp(b.fn()), List.of(in(t, 0), in(t, 1)));
+        }
+        if (op instanceof Op.Compare c) {
+            return emit(t, compareOp(c.fn()), List.of(in(t, 0), in(t, 1)));
+        }
+        if (op instanceof Op.Logical l) {
+            return emit(t, l.and() ? "And" : "Or", List.of(in(t, 0), in(t, 1)));
+        }
+        if (op instanceof Op.Where) {
+            return emit(t, "Where", List.of(in(t, 0), in(t, 1), in(t, 2)));
+        }
+        if (op instanceof Op.Cast c) {
+            return emit(t, "Cast", List.of(in(t, 0)), attr("to", (long) OnnxModelBuilder.elementType(c.to())));
+        }
+        if (op instanceof Op.MatMul) {
+            return emit(t, "MatMul", List.of(in(t, 0), in(t, 1)));
+        }
+        if (op instanceof Op.Transpose tr) {
+            return emit(t, "Transpose", List.of(in(t, 0)), attrInts("perm", tr.permutation()));
+        }
+        if (op instanceof Op.Reshape r) {
+            long[] spec = r.spec().stream().mapToLong(Long::longValue).toArray();
+            return emit(t, "Reshape", List.of(in(t, 0), builder.longs(spec)), attr("allowzero", 0L));
+        }
+        if (op instanceof Op.Unsqueeze u) {
+            return emit(t, "Unsqueeze", List.of(in(t, 0), builder.longs(toLongs(u.axes()))));
+        }
+        if (op instanceof Op.Squeeze s) {
+            return emit(t, "Squeeze", List.of(in(t, 0), builder.longs(toLongs(s.axes()))));
+        }
+        if (op instanceof Op.Slice s) {
+            return emit(t, "Slice", List.of(in(t, 0), builder.longs(s.start()), builder.longs(s.end()), builder.longs(s.axis())));
+        }
+        if (op instanceof Op.Concat c) {
+            List<String> ins = new ArrayList<>();
+            for (int i = 0; i < t.inputs().size(); i++) {
+                ins.add(in(t, i));
+            }
+            return emit(t, "Concat", ins, attr("axis", (long) c.axis()));
+        }
+        if (op instanceof Op.Reduce r) {
+            return reduce(t, r);
+        }
+        if (op instanceof Op.ArgMax a) {
+            return emit(t, "ArgMax", List.of(in(t, 0)), attr("axis", (long) a.axis()), attr("keepdims", a.keepDims() ? 1L : 0L));
+        }
+        if (op instanceof Op.Softmax s) {
+            return emit(t, "Softmax", List.of(in(t, 0)), attr("axis", (long) s.axis()));
+        }
+        if (op instanceof Op.LogSoftmax s) {
+            return emit(t, "LogSoftmax", List.of(in(t, 0)), attr("axis", (long) s.axis()));
+        }
+        if (op instanceof Op.LayerNorm ln) {
+            return emit(t, "LayerNormalization", List.of(in(t, 0), in(t, 1), in(t, 2)),
+                    attr("axis", -1L), attr("epsilon", (float) ln.epsilon()));
+        }
+        if (op instanceof Op.Gather g) {
+            return emit(t, "Gather", List.of(in(t, 0), in(t, 1)), attr("axis", (long) g.axis()));
+        }
+        if (op instanceof Op.ScatterAddRows) {
+            String zeros = zerosLike(in(t, 0));
+            String idx = builder.node("Unsqueeze", List.of(in(t, 1), builder.longs(-1)));
+            return emit(t, "ScatterND", List.of(zeros, idx, in(t, 2)), attr("reduction", "add"));
+        }
+        if (op instanceof Op.TakeAlongLastAxis) {
+            String idx = builder.node("Unsqueeze", List.of(in(t, 1), builder.longs(-1)));
+            String g = builder.node("GatherElements", List.of(in(t, 0), idx), attr("axis", -1L));
+            return emit(t, "Squeeze", List.of(g, builder.longs(-1)));
+        }
+        if (op instanceof Op.PutAlongLastAxis) {
+            String zeros = zerosLike(in(t, 0));
+            String idx = builder.node("Unsqueeze", List.of(in(t, 1), builder.longs(-1)));
+            String values = builder.node("Unsqueeze", List.of(in(t, 2), builder.longs(-1)));
+            return emit(t, "ScatterElements", List.of(zeros, idx, values), attr("axis", -1L));
+        }
+        if (op instanceof Op.Expand) {
+            String shape = builder.node("Shape", List.of(in(t, 1)));
+            return emit(t, "Expand", List.of(in(t, 0), shape));
+        }
+        if (op instanceof Op.Arange a) {
+            String shape = builder.node("Shape", List.of(in(t, 0)));
+            String n = builder.node("Gather", List.of(shape, builder.longScalar(a.axis())), attr("axis", 0L));
+            return emit(t, "Range", List.of(builder.longScalar(0), n, builder.longScalar(1)));
+        }
+        if (op instanceof Op.Dropout d) {
+            return dropout(t, d);
+        }
+        throw new GraphException("ONNX lowering: no rule for " + op.getClass().getSimpleName() + " at " + t);
+    }
+
+    private String unary(Tensor t, Op.UnaryFn fn) {
+        String x = in(t, 0);
+        switch (fn) {
+            case NEG:
+                return emit(t, "Neg", List.of(x));
+            case EXP:
+                return emit(t, "Exp", List.of(x));
+            case LOG:
+                return emit(t, "Log", List.of(x));
+            case SQRT:
+                return emit(t, "Sqrt", List.of(x));
+            case TANH:
+                return emit(t, "Tanh", List.of(x));
+            case ERF:
+                return emit(t, "Erf", List.of(x));
+            case NOT:
+                return emit(t, "Not", List.of(x));
+            case GELU: {
+                // x * 0.5 * (1 + erf(x / sqrt 2)), in the exact form ONNX Runtime's Gelu fusion recognises.
+                String scaled = builder.node("Div", List.of(x, builder.floatScalar((float) Math.sqrt(2.0))));
+                String erf = builder.node("Erf", List.of(scaled));
+                String onePlus = builder.node("Add", List.of(erf, builder.floatScalar(1f)));
+                String prod = builder.node("Mul", List.of(x, onePlus));
+                return emit(t, "Mul", List.of(prod, builder.floatScalar(0.5f)));
+            }
+            default:
+                throw new GraphException("ONNX lowering: unknown unary " + fn);
+        }
+    }
+
+    private static String binaryOp(Op.BinaryFn fn) {
+        switch (fn) {
+            case ADD:
+                return "Add";
+            case SUB:
+                return "Sub";
+            case MUL:
+                return "Mul";
+            case DIV:
+                return "Div";
+            case MAX:
+                return "Max";
+            case MIN:
+                return "Min";
+            default:
+                throw new GraphException("ONNX lowering: unknown binary " + fn);
+        }
+    }
+
+    private static String compareOp(Op.CompareFn fn) {
+        switch (fn) {
+            case EQUAL:
+                return "Equal";
+            case LESS:
+                return "Less";
+            case LESS_OR_EQUAL:
+                return "LessOrEqual";
+            case GREATER:
+                return "Greater";
+            case GREATER_OR_EQUAL:
+                return "GreaterOrEqual";
+            default:
+                throw new GraphException("ONNX lowering: unknown comparison " + fn);
+        }
+    }
+
+    private String reduce(Tensor t, Op.Reduce r) {
+        String x = in(t, 0);
+        if (r.axes().isEmpty()) {
+            // ONNX reduces every axis when none are given; the graph means "no reduction".
+            return emit(t, "Identity", List.of(x));
+        }
+        long keep = r.keepDims() ? 1L : 0L;
+        switch (r.fn()) {
+            case SUM:
+                return emit(t, "ReduceSum", List.of(x, builder.longs(toLongs(r.axes()))), attr("keepdims", keep));
+            case MEAN:
+                return emit(t, "ReduceMean", List.of(x), attrInts("axes", r.axes()), attr("keepdims", keep));
+            case MAX:
+                return emit(t, "ReduceMax", List.of(x), attrInts("axes", r.axes()), attr("keepdims", keep));
+            default:
+                throw new GraphException("ONNX lowering: unknown reduction " + r.fn());
+        }
+    }
+
+    private String zerosLike(String like) {
+        String shape = builder.node("Shape", List.of(like));
+        return builder.node("ConstantOfShape", List.of(shape), attrTensor("value", HostTensor.ofFloats(new long[] {1}, new float[] {0f})));
+    }
+
+    /**
+     * The exact int64 hash of {@link DropoutHash} over each element's row-major index. Every product
+     * stays below 2^62, so int64 Mul/Add/Mod give the same numbers as the Java reference.
+     */
+    private String dropout(Tensor t, Op.Dropout d) {
+        String x = in(t, 0);
+        String seed = in(t, 1);
+        String p = builder.longScalar(DropoutHash.P);
+        String shape = builder.node("Shape", List.of(x));
+        String count = builder.node("Size", List.of(x));
+        String range = builder.node("Range", List.of(builder.longScalar(0), count, builder.longScalar(1)));
+        String index = builder.node("Reshape", List.of(range, shape));
+        // offset = seed*SEED_MUL + salt*SALT_MUL, a scalar; h0 = (index + offset) mod P (all non-negative).
+        String seedTerm = builder.node("Mul", List.of(seed, builder.longScalar(DropoutHash.SEED_MUL)));
+        String offset = builder.node("Add", List.of(seedTerm, builder.longScalar(d.salt() * DropoutHash.SALT_MUL)));
+        String h = mod(builder.node("Add", List.of(index, offset)), p);
+        h = mod(builder.node("Add", List.of(builder.node("Mul", List.of(h, builder.longScalar(DropoutHash.A1))), builder.longScalar(DropoutHash.C1))), p);
+        h = mod(builder.node("Add", List.of(builder.node("Mul", List.of(h, h)), builder.longScalar(DropoutHash.S1))), p);
+        h = mod(builder.node("Add", List.of(builder.node("Mul", List.of(h, builder.longScalar(DropoutHash.A2))), builder.longScalar(DropoutHash.C2))), p);
+        h = mod(builder.node("Add", List.of(builder.node("Mul", List.of(h, h)), builder.longScalar(DropoutHash.S2))), p);
+        String keep = builder.node("GreaterOrEqual", List.of(h, builder.longScalar(DropoutHash.threshold(d.rate()))));
+        String scaled = builder.node("Mul", List.of(x, builder.floatScalar((float) (1.0 / (1.0 - d.rate())))));
+        return emit(t, "Where", List.of(keep, scaled, builder.floatScalar(0f)));
+    }
+
+    private String mod(String value, String p) {
+        return builder.node("Mod", List.of(value, p), attr("fmod", 0L));
+    }
+
+    private static long[] toLongs(List<Integer> values) {
+        return values.stream().mapToLong(Integer::longValue).toArray();
+    }
+
+    /** The dims of a shape, for callers declaring outputs. */
+    static List<Dim> dims(Shape shape) {
+        return shape.dims();
+    }
+}

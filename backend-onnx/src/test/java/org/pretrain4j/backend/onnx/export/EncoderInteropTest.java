@@ -1,0 +1,124 @@
+package org.pretrain4j.backend.onnx.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tribuo.Example;
+import org.tribuo.Feature;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.interop.onnx.extractors.BERTFeatureExtractor;
+
+/** An exported encoder loaded by transformers.js (fill-mask, single and padded batch) and by Tribuo's BERTFeatureExtractor. */
+final class EncoderInteropTest {
+    @TempDir
+    static Path tmp;
+    static Path exportDir;
+    static final HandWrittenWordPiece TOKENIZER = new HandWrittenWordPiece();
+
+    @BeforeAll
+    static void export() throws Exception {
+        ToyEncoder toy = ToyEncoder.create(HandWrittenWordPiece.VOCAB.size(), 16, 3);
+        exportDir = tmp.resolve("encoder-export");
+        OnnxExporter.export(OnnxExporterTest.toyRequest(toy), exportDir);
+    }
+
+    /** Runs an exported ONNX file on one unpadded sequence with ONNX Runtime Java. */
+    static float[] runOne(String file, String output, int[] ids) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        long[] shape = {1, ids.length};
+        long[] idv = Arrays.stream(ids).asLongStream().toArray();
+        long[] ones = new long[ids.length];
+        Arrays.fill(ones, 1);
+        try (OrtSession s = env.createSession(exportDir.resolve("onnx").resolve(file).toString(), new OrtSession.SessionOptions());
+             OnnxTensor a = OnnxTensor.createTensor(env, LongBuffer.wrap(idv), shape);
+             OnnxTensor m = OnnxTensor.createTensor(env, LongBuffer.wrap(ones), shape);
+             OnnxTensor t = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[ids.length]), shape);
+             OrtSession.Result r = s.run(Map.of("input_ids", a, "attention_mask", m, "token_type_ids", t))) {
+            OnnxTensor out = (OnnxTensor) r.get(output).orElseThrow();
+            float[] v = new float[Math.toIntExact(out.getInfo().getNumElements())];
+            out.getFloatBuffer().get(v);
+            return v;
+        }
+    }
+
+    @Test
+    void transformersJsFillMaskMatchesTheModelAlsoInAPaddedBatch() throws Exception {
+        List<String> texts = List.of("the cat sat on the [MASK] .", "a dog [MASK] in the big park and it was a red day !");
+        JsonNode result = NodeScript.run("fill-mask", exportDir, texts);
+        assertThat(result.path("has_token_type_ids").asBoolean()).isTrue();
+        int vocab = HandWrittenWordPiece.VOCAB.size();
+        for (int k = 0; k < texts.size(); k++) {
+            int[] ids = TOKENIZER.encodeForModel(texts.get(k).replace("[MASK]", "MASKTOKEN")).ids();
+            int maskAt = -1;
+            List<String> words = new ArrayList<>(List.of(texts.get(k).split(" ")));
+            maskAt = words.indexOf("[MASK]") + 1;
+            ids[maskAt] = 4;
+            JsonNode row = result.path("input_ids").get(k);
+            for (int i = 0; i < ids.length; i++) {
+                assertThat(row.get(i).asInt()).as("token %d of text %d", i, k).isEqualTo(ids[i]);
+            }
+            float[] logits = runOne("model.onnx", "logits", ids);
+            double[] probs = new double[vocab];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int v = 0; v < vocab; v++) {
+                max = Math.max(max, logits[maskAt * vocab + v]);
+            }
+            double z = 0;
+            for (int v = 0; v < vocab; v++) {
+                probs[v] = Math.exp(logits[maskAt * vocab + v] - max);
+                z += probs[v];
+            }
+            final double norm = z;
+            Integer[] order = new Integer[vocab];
+            for (int v = 0; v < vocab; v++) {
+                order[v] = v;
+            }
+            Arrays.sort(order, Comparator.comparingDouble(v -> -probs[v]));
+            JsonNode single = result.path("singles").get(k);
+            JsonNode batched = result.path("batch").get(k);
+            assertThat(single.size()).isEqualTo(3);
+            for (int r = 0; r < 3; r++) {
+                assertThat(single.get(r).path("token").asInt()).isEqualTo(order[r]);
+                assertThat(single.get(r).path("score").asDouble()).isCloseTo(probs[order[r]] / norm, within(1e-4));
+                assertThat(single.get(r).path("token_str").asText()).isEqualTo(HandWrittenWordPiece.VOCAB.get(order[r]));
+                assertThat(batched.get(r).path("token").asInt()).isEqualTo(order[r]);
+                assertThat(batched.get(r).path("score").asDouble()).isCloseTo(single.get(r).path("score").asDouble(), within(1e-4));
+            }
+        }
+    }
+
+    @Test
+    void tribuoBertFeatureExtractorEmbedsTextWithTheEncoder() throws Exception {
+        String text = "the cat sat on the mat";
+        try (BERTFeatureExtractor<Label> extractor = new BERTFeatureExtractor<>(new LabelFactory(),
+                exportDir.resolve("onnx/encoder.onnx"), exportDir.resolve("tokenizer.json"),
+                BERTFeatureExtractor.OutputPooling.CLS, 32, false)) {
+            Example<Label> example = extractor.extract(LabelFactory.UNKNOWN_LABEL, text);
+            float[] expected = runOne("encoder.onnx", "output_1", TOKENIZER.encodeForModel(text).ids());
+            assertThat(example.size()).isEqualTo(16);
+            double[] actual = new double[16];
+            for (Feature f : example) {
+                actual[Integer.parseInt(f.getName().replaceAll("^\\D*", ""))] = f.getValue();
+            }
+            for (int i = 0; i < 16; i++) {
+                assertThat(actual[i]).as("feature %d", i).isCloseTo(expected[i], within(1e-4));
+            }
+            assertThat(extractor.getVocab()).contains("[MASK]", "cat");
+        }
+    }
+}
