@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,7 +19,11 @@ import org.pretrain4j.data.Example;
 import org.pretrain4j.data.ExampleFeatures;
 import org.pretrain4j.data.ExampleLayout;
 import org.pretrain4j.data.RandomSource;
+import org.pretrain4j.graph.Autodiff;
 import org.pretrain4j.graph.Dim;
+import org.pretrain4j.graph.Executable;
+import org.pretrain4j.graph.Graph;
+import org.pretrain4j.graph.Op;
 import org.pretrain4j.graph.HostTensor;
 import org.pretrain4j.graph.Program;
 import org.pretrain4j.graph.Tensor;
@@ -263,6 +268,124 @@ public interface ObjectiveContract {
         Objective o = objective();
         if (o.attention() == AttentionKind.CAUSAL) {
             assertThat(o.layout()).isNotEqualTo(java.util.Optional.of(ExampleLayout.SENTENCE_PAIRS));
+        }
+    }
+
+    @Test
+    default void lossRunsOnTheReferenceBackendWithTheBatchCounts() {
+        Objective o = objective();
+        FakeModelContext model = new FakeModelContext(modelConfig(o), tokenizer().specialTokens(), true);
+        List<LossTerm> terms = o.buildLoss(model);
+        Batch batch = collate(o, prepared(o, 21));
+        Map<String, HostTensor> out = run(lossProgram(model, terms), batch);
+        for (LossTerm t : terms) {
+            double loss = out.get(t.name() + "/loss_sum").floatValue();
+            double count = out.get(t.name() + "/count").floatValue();
+            assertThat(loss).as("%s loss sum", t.name()).isFinite().isNotNegative();
+            assertThat(count).as("%s count", t.name()).isEqualTo((double) batch.counts().get(t.name()));
+            Map<String, Double> sums = new HashMap<>();
+            sums.put("loss_sum", loss);
+            sums.put("count", count);
+            for (String k : t.metricSums().keySet()) {
+                double v = out.get(t.name() + "/" + k).floatValue();
+                assertThat(v).as("%s metric sum %s", t.name(), k).isFinite();
+                sums.put(k, v);
+            }
+            if (count > 0) {
+                assertThat(o.metrics(t.name(), sums)).as("metrics of %s", t.name()).containsKey(t.name() + "_loss")
+                        .allSatisfy((k, v) -> assertThat(v).as(k).isFinite());
+            }
+        }
+    }
+
+    @Test
+    default void gradientsReachEveryVariableTheObjectiveAdds() {
+        Objective o = objective();
+        FakeModelContext model = new FakeModelContext(modelConfig(o), tokenizer().specialTokens(), true);
+        Set<String> modelVariables = new HashSet<>();
+        for (Tensor t : model.graph().nodes()) {
+            if (t.op() instanceof Op.Variable) {
+                modelVariables.add(t.name());
+            }
+        }
+        List<LossTerm> terms = o.buildLoss(model);
+        Graph g = model.graph();
+        Tensor total = null;
+        for (LossTerm t : terms) {
+            Tensor mean = g.div(t.lossSum(), g.max(t.count(), g.scalar(1)));
+            total = total == null ? mean : g.add(total, mean);
+        }
+        Map<String, Tensor> outputs = new LinkedHashMap<>();
+        List<Tensor> own = new ArrayList<>();
+        for (Tensor v : new Program("loss", g, Map.of("total", total), List.of(), 1).variables()) {
+            if (!modelVariables.contains(v.name())) {
+                own.add(v);
+            }
+        }
+        List<Tensor> grads = Autodiff.gradients(total, own);
+        for (int i = 0; i < own.size(); i++) {
+            outputs.put(own.get(i).name(), grads.get(i));
+        }
+        assertThat(own).as("variables of the objective's heads").isNotEmpty();
+        Map<String, HostTensor> out = run(new Program("gradients", g, outputs, List.of(), 3), collate(o, prepared(o, 22)));
+        for (Tensor v : own) {
+            float[] grad = out.get(v.name()).floats();
+            double norm = 0;
+            for (float x : grad) {
+                assertThat(x).as("gradient of %s", v.name()).isFinite();
+                norm += x * x;
+            }
+            assertThat(norm).as("gradient norm of %s", v.name()).isPositive();
+        }
+    }
+
+    @Test
+    default void inferenceRunsOnTheReferenceBackendWithTheShapesItDeclares() {
+        Objective o = objective();
+        FakeModelContext model = new FakeModelContext(modelConfig(o), tokenizer().specialTokens(), false);
+        Map<String, Tensor> outputs = o.buildInference(model);
+        List<ExampleFeatures> features = new ArrayList<>();
+        for (Example e : examples(o)) {
+            features.add(new ExampleFeatures(e));
+        }
+        BatchBuilder b = new BatchBuilder();
+        FakeBatches.putModelInputs(features, sequenceLength(), tokenizer().specialTokens().pad(), b);
+        Map<String, HostTensor> out = run(new Program("inference", model.graph(), outputs, List.of(), 1), b.build(features.size(), 0));
+        for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
+            HostTensor actual = out.get(e.getKey());
+            assertThat(actual.rank()).as(e.getKey()).isEqualTo(e.getValue().rank());
+            for (int axis = 0; axis < actual.rank(); axis++) {
+                Dim d = e.getValue().shape().dim(axis);
+                long expected = d.isFixed() ? d.size()
+                        : d.symbol().equals("batch_size") ? features.size()
+                        : d.symbol().equals("sequence_length") ? sequenceLength() : actual.dim(axis);
+                assertThat(actual.dim(axis)).as("%s axis %d (%s)", e.getKey(), axis, d).isEqualTo(expected);
+            }
+            for (float x : actual.floats()) {
+                assertThat(x).as(e.getKey()).isFinite();
+            }
+        }
+    }
+
+    private static Program lossProgram(FakeModelContext model, List<LossTerm> terms) {
+        Map<String, Tensor> outputs = new LinkedHashMap<>();
+        for (LossTerm t : terms) {
+            outputs.put(t.name() + "/loss_sum", t.lossSum());
+            outputs.put(t.name() + "/count", t.count());
+            t.metricSums().forEach((k, v) -> outputs.put(t.name() + "/" + k, v));
+        }
+        return new Program("loss", model.graph(), outputs, List.of(), 1);
+    }
+
+    /** Runs a program on the reference backend with the inputs it reads from the batch. */
+    private static Map<String, HostTensor> run(Program program, Batch batch) {
+        Map<String, HostTensor> feeds = new HashMap<>();
+        for (Tensor in : program.inputs()) {
+            assertThat(batch.inputs()).as("batch inputs").containsKey(in.name());
+            feeds.put(in.name(), batch.inputs().get(in.name()));
+        }
+        try (ReferenceBackend backend = new ReferenceBackend(); Executable exe = backend.compile(program)) {
+            return exe.run(feeds);
         }
     }
 
