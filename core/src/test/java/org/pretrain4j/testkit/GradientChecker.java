@@ -54,7 +54,16 @@ public final class GradientChecker {
     public static Report check(Tensor loss, List<Tensor> wrt, Map<String, NdArray> inputs, long seed, int maxElementsPerTensor) {
         requireNonNull(loss, "loss is null");
         requireNonNull(wrt, "wrt is null");
-        List<Tensor> gradients = Autodiff.gradients(loss, wrt);
+        return check(loss, wrt, Autodiff.gradients(loss, wrt), inputs, seed, maxElementsPerTensor);
+    }
+
+    /** Checks given gradient tensors (one per wrt, same shapes) instead of Autodiff's: for testing other gradient code, and this checker. */
+    public static Report check(Tensor loss, List<Tensor> wrt, List<Tensor> gradients, Map<String, NdArray> inputs, long seed,
+                               int maxElementsPerTensor) {
+        requireNonNull(gradients, "gradients is null");
+        if (gradients.size() != wrt.size()) {
+            throw new IllegalArgumentException(wrt.size() + " wrt tensors but " + gradients.size() + " gradients");
+        }
         SplittableRandom random = new SplittableRandom(seed);
         Map<String, NdArray> variables = randomVariables(loss, random);
         ReferenceInterpreter interpreter = new ReferenceInterpreter(inputs, variables);

@@ -206,6 +206,10 @@ public final class OnnxLowering {
             long[] spec = r.spec().stream().mapToLong(Long::longValue).toArray();
             return emit(t, "Reshape", List.of(in(t, 0), builder.longs(spec)), attr("allowzero", 0L));
         }
+        if (op instanceof Op.ReshapeLike) {
+            String shape = builder.node("Shape", List.of(in(t, 1)));
+            return emit(t, "Reshape", List.of(in(t, 0), shape), attr("allowzero", 0L));
+        }
         if (op instanceof Op.Unsqueeze u) {
             return emit(t, "Unsqueeze", List.of(in(t, 0), builder.longs(toLongs(u.axes()))));
         }
