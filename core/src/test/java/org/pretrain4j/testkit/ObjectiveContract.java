@@ -27,9 +27,11 @@ import org.pretrain4j.graph.Op;
 import org.pretrain4j.graph.HostTensor;
 import org.pretrain4j.graph.Program;
 import org.pretrain4j.graph.Tensor;
+import org.pretrain4j.nn.Transformer;
 import org.pretrain4j.nn.TransformerConfig;
 import org.pretrain4j.spi.AttentionKind;
 import org.pretrain4j.spi.LossTerm;
+import org.pretrain4j.spi.ModelContext;
 import org.pretrain4j.spi.Objective;
 import org.pretrain4j.spi.ObjectiveFactory;
 import org.pretrain4j.spi.PluginException;
@@ -46,6 +48,11 @@ import org.pretrain4j.text.Tokenizer;
 public interface ObjectiveContract {
     /** The factory under test. */
     ObjectiveFactory factory();
+
+    /** The name the created objective reports: the factory's, or the parts' joined with '+' for a composition. */
+    default String objectiveName() {
+        return factory().name();
+    }
 
     /** The properties the kit creates the objective with (defaults: none). */
     default Map<String, String> properties() {
@@ -78,9 +85,27 @@ public interface ObjectiveContract {
         return blocks.subList(Math.max(0, blocks.size() - 6), blocks.size());
     }
 
-    /** A tiny model configuration for the tokenizer's vocabulary and the objective's attention. */
+    /** A tiny model configuration for the tokenizer's vocabulary and the objective's attention, with dropout on. */
     default TransformerConfig modelConfig(Objective objective) {
-        return new TransformerConfig(1, 8, 2, 16, tokenizer().vocabularySize(), 64, 2, objective.attention(), 0, 0, 1e-5, 0.02);
+        return new TransformerConfig(1, 8, 2, 16, tokenizer().vocabularySize(), 64,
+                objective.attention() == AttentionKind.CAUSAL ? 1 : 2, objective.attention(), 0.1, 0.1, 1e-5, 0.02);
+    }
+
+    /** The model the heads are built on: the real {@link Transformer}, on a new graph. */
+    default ModelContext model(Objective objective, boolean training) {
+        return Transformer.build(new Graph(), modelConfig(objective), tokenizer().specialTokens(), training);
+    }
+
+    /** The batch inputs an objective declared: every graph input but the model's own. */
+    private static List<String> declaredInputs(ModelContext model) {
+        List<String> out = new ArrayList<>();
+        for (Tensor t : model.graph().nodes()) {
+            if (t.op() instanceof Op.Input && !FakeBatches.MODEL_INPUTS.contains(t.name())
+                    && !Transformer.DROPOUT_SEED.equals(t.name())) {
+                out.add(t.name());
+            }
+        }
+        return out;
     }
 
     private Objective objective() {
@@ -111,7 +136,7 @@ public interface ObjectiveContract {
         assertThat(f.description()).isNotBlank();
         assertThat(f.properties().stream().map(PropertySpec::key).toList()).doesNotHaveDuplicates();
         Objective o = objective();
-        assertThat(o.name()).isEqualTo(f.name());
+        assertThat(o.name()).isEqualTo(objectiveName());
         assertThat(o.attention()).isNotNull();
         assertThat(o.layout()).isNotNull();
     }
@@ -169,7 +194,7 @@ public interface ObjectiveContract {
     @Test
     default void collateWritesExactlyTheInputsTheLossDeclares() {
         Objective o = objective();
-        FakeModelContext model = new FakeModelContext(modelConfig(o), tokenizer().specialTokens(), true);
+        ModelContext model = model(o, true);
         List<LossTerm> terms = o.buildLoss(model);
         assertThat(terms).isNotEmpty();
         List<ExampleFeatures> features = prepared(o, 5);
@@ -177,12 +202,12 @@ public interface ObjectiveContract {
 
         Set<String> written = new LinkedHashSet<>(batch.inputs().keySet());
         written.removeAll(FakeBatches.MODEL_INPUTS);
-        assertThat(written).as("inputs collate writes").containsExactlyInAnyOrderElementsOf(model.declaredInputs());
+        assertThat(written).as("inputs collate writes").containsExactlyInAnyOrderElementsOf(declaredInputs(model));
 
         Map<String, Long> symbols = new HashMap<>();
         symbols.put("batch_size", (long) features.size());
         symbols.put("sequence_length", (long) sequenceLength());
-        for (String name : model.declaredInputs()) {
+        for (String name : declaredInputs(model)) {
             Tensor declared = model.graph().named(name);
             HostTensor actual = batch.inputs().get(name);
             assertThat(actual.dtype()).as("dtype of %s", name).isEqualTo(declared.dtype());
@@ -210,7 +235,7 @@ public interface ObjectiveContract {
     @Test
     default void inferenceDeclaresItsOutputsAndReadsOnlyTheModelInputs() {
         Objective o = objective();
-        FakeModelContext model = new FakeModelContext(modelConfig(o), tokenizer().specialTokens(), false);
+        ModelContext model = model(o, false);
         Map<String, Tensor> outputs = o.buildInference(model);
         assertThat(outputs).isNotEmpty();
         for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
@@ -218,7 +243,7 @@ public interface ObjectiveContract {
             assertThat(e.getValue().rank()).as(e.getKey()).isPositive();
             assertThat(e.getValue().shape().dim(0).symbol()).as("dim 0 of %s", e.getKey()).isEqualTo("batch_size");
         }
-        assertThat(model.declaredInputs()).as("inputs an exported model would need").isEmpty();
+        assertThat(declaredInputs(model)).as("inputs an exported model would need").isEmpty();
         Program program = new Program("inference", model.graph(), outputs, List.of(), 1);
         assertThat(program.inputs().stream().map(Tensor::name).toList()).isSubsetOf(FakeBatches.MODEL_INPUTS);
     }
@@ -226,7 +251,7 @@ public interface ObjectiveContract {
     @Test
     default void inferenceUsesTheVariablesTrainingLearns() {
         Objective o = objective();
-        FakeModelContext train = new FakeModelContext(modelConfig(o), tokenizer().specialTokens(), true);
+        ModelContext train = model(o, true);
         Map<String, Tensor> trainOutputs = new LinkedHashMap<>();
         for (LossTerm t : o.buildLoss(train)) {
             trainOutputs.put(t.name() + "/loss_sum", t.lossSum());
@@ -237,7 +262,7 @@ public interface ObjectiveContract {
         for (Tensor v : new Program("train", train.graph(), trainOutputs, List.of(), 1).variables()) {
             trained.put(v.name(), v.shape().toString());
         }
-        FakeModelContext infer = new FakeModelContext(modelConfig(o), tokenizer().specialTokens(), false);
+        ModelContext infer = model(o, false);
         for (Tensor v : new Program("inference", infer.graph(), o.buildInference(infer), List.of(), 1).variables()) {
             assertThat(trained).as("variable %s of the inference heads", v.name()).containsEntry(v.name(), v.shape().toString());
         }
@@ -246,7 +271,7 @@ public interface ObjectiveContract {
     @Test
     default void metricsAreNamedByTermAndComputedFromTheSums() {
         Objective o = objective();
-        FakeModelContext model = new FakeModelContext(modelConfig(o), tokenizer().specialTokens(), true);
+        ModelContext model = model(o, true);
         for (LossTerm t : o.buildLoss(model)) {
             Map<String, Double> sums = new HashMap<>();
             sums.put("loss_sum", 6.0);
@@ -274,7 +299,7 @@ public interface ObjectiveContract {
     @Test
     default void lossRunsOnTheReferenceBackendWithTheBatchCounts() {
         Objective o = objective();
-        FakeModelContext model = new FakeModelContext(modelConfig(o), tokenizer().specialTokens(), true);
+        ModelContext model = model(o, true);
         List<LossTerm> terms = o.buildLoss(model);
         Batch batch = collate(o, prepared(o, 21));
         Map<String, HostTensor> out = run(lossProgram(model, terms), batch);
@@ -301,7 +326,7 @@ public interface ObjectiveContract {
     @Test
     default void gradientsReachEveryVariableTheObjectiveAdds() {
         Objective o = objective();
-        FakeModelContext model = new FakeModelContext(modelConfig(o), tokenizer().specialTokens(), true);
+        ModelContext model = model(o, true);
         Set<String> modelVariables = new HashSet<>();
         for (Tensor t : model.graph().nodes()) {
             if (t.op() instanceof Op.Variable) {
@@ -342,7 +367,7 @@ public interface ObjectiveContract {
     @Test
     default void inferenceRunsOnTheReferenceBackendWithTheShapesItDeclares() {
         Objective o = objective();
-        FakeModelContext model = new FakeModelContext(modelConfig(o), tokenizer().specialTokens(), false);
+        ModelContext model = model(o, false);
         Map<String, Tensor> outputs = o.buildInference(model);
         List<ExampleFeatures> features = new ArrayList<>();
         for (Example e : examples(o)) {
@@ -367,7 +392,7 @@ public interface ObjectiveContract {
         }
     }
 
-    private static Program lossProgram(FakeModelContext model, List<LossTerm> terms) {
+    private static Program lossProgram(ModelContext model, List<LossTerm> terms) {
         Map<String, Tensor> outputs = new LinkedHashMap<>();
         for (LossTerm t : terms) {
             outputs.put(t.name() + "/loss_sum", t.lossSum());
@@ -380,10 +405,15 @@ public interface ObjectiveContract {
     /** Runs a program on the reference backend with the inputs it reads from the batch. */
     private static Map<String, HostTensor> run(Program program, Batch batch) {
         Map<String, HostTensor> feeds = new HashMap<>();
+        feeds.put(Transformer.DROPOUT_SEED, HostTensor.scalar(12345L));
         for (Tensor in : program.inputs()) {
+            if (in.name().equals(Transformer.DROPOUT_SEED)) {
+                continue;
+            }
             assertThat(batch.inputs()).as("batch inputs").containsKey(in.name());
             feeds.put(in.name(), batch.inputs().get(in.name()));
         }
+        feeds.keySet().retainAll(program.inputs().stream().map(Tensor::name).toList());
         try (ReferenceBackend backend = new ReferenceBackend(); Executable exe = backend.compile(program)) {
             return exe.run(feeds);
         }
