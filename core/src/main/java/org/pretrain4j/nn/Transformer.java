@@ -11,6 +11,7 @@ import java.util.Map;
 import org.pretrain4j.graph.DType;
 import org.pretrain4j.graph.Graph;
 import org.pretrain4j.graph.GraphException;
+import org.pretrain4j.graph.HostTensor;
 import org.pretrain4j.graph.Init;
 import org.pretrain4j.graph.Shape;
 import org.pretrain4j.graph.Tensor;
@@ -40,7 +41,8 @@ import org.pretrain4j.text.SpecialTokens;
  * embeddings/position             [P, H]
  * embeddings/token_type           [T, H]   (encoders)
  * embeddings/layer_norm/{gamma,beta}       (encoders)
- * layer_{i}/attention/qkv/{weight [H, 3H], bias [3H]}   (query, key, value fused)
+ * layer_{i}/attention/qkv/weight [H, 3H]   (query, key, value fused)
+ * layer_{i}/attention/query/bias [H], layer_{i}/attention/value/bias [H]   (no key bias: softmax cancels it)
  * layer_{i}/attention/output/{weight [H, H], bias [H]}
  * layer_{i}/attention/layer_norm/{gamma,beta}
  * layer_{i}/ffn/intermediate/{weight [H, F], bias [F]}
@@ -295,7 +297,13 @@ public final class Transformer implements ModelContext {
         int d = config.headSize();
         double std = config.initializerRange();
         // One [H, 3H] product instead of three [H, H]: a wider GEMM, one read of x.
-        Tensor qkv = Layers.dense(graph, prefix + "/attention/qkv", x, 3 * h, std);
+        Tensor weight = graph.weight(prefix + "/attention/qkv/weight", Shape.fixed(h, 3L * h), Init.normal(std));
+        // No key bias: it adds q.b_k to every score of a query, which softmax cancels, so its
+        // gradient is exactly zero and AdamW would only turn float32 noise into a random walk.
+        Tensor queryBias = graph.bias(prefix + "/attention/query/bias", Shape.fixed(h), Init.zeros());
+        Tensor valueBias = graph.bias(prefix + "/attention/value/bias", Shape.fixed(h), Init.zeros());
+        Tensor qkvBias = graph.concat(0, queryBias, graph.constant(HostTensor.ofFloats(new long[] {h}, new float[h])), valueBias);
+        Tensor qkv = graph.add(graph.matmul(x, weight), qkvBias);
         // [B, S, 3H] -> [B, S, 3*heads, d] -> [B, 3*heads, S, d]; q, k, v are contiguous head ranges.
         Tensor split = graph.transpose(graph.reshape(qkv, 0, 0, 3L * heads, d), 0, 2, 1, 3);
         Tensor q = graph.slice(split, 1, 0, heads);

@@ -321,6 +321,38 @@ final class TrainerTest {
                 .hasMessageContaining("seed");
     }
 
+    @Test
+    void aStopRequestCheckpointsTheCurrentStepAndTheRunResumesFromThere() {
+        TrainerConfig c = config().checkpointEvery(0).build();
+        Recorder whole = new Recorder();
+        trainer(dir.resolve("whole"), c, 0.1, data(6), whole).build().train();
+
+        Path run = dir.resolve("stopped");
+        Trainer[] self = new Trainer[1];
+        TrainingListener stopper = new TrainingListener() {
+            @Override
+            public void onStep(StepRecord r) {
+                if (r.step() == 5) {
+                    self[0].requestStop();
+                }
+            }
+        };
+        Recorder first = new Recorder();
+        self[0] = trainer(run, c, 0.1, data(6), first, stopper).build();
+        TrainingResult stopped = self[0].train();
+        assertThat(stopped.completed()).isFalse();
+        assertThat(stopped.steps()).isEqualTo(5);
+        assertThat(first.checkpoints).containsExactly(5L);
+        assertThat(first.messages).singleElement().asString().contains("Stopped on request after step 5");
+
+        Recorder second = new Recorder();
+        TrainingResult finished = trainer(run, c, 0.1, data(6), second).build().resume();
+        assertThat(finished.completed()).isTrue();
+        for (long step = 6; step <= 12; step++) {
+            assertThat(second.steps.get(step).loss()).isCloseTo(whole.steps.get(step).loss(), within(1e-6));
+        }
+    }
+
     private static Map<String, HostTensor> finalState(Path run) {
         return new CheckpointStore(run.resolve("checkpoints")).loadNewest(false, m -> {}).orElseThrow().tensors();
     }
