@@ -302,8 +302,6 @@ public class RunService {
         try (Backend backend = backend(setup.config())) {
             Trainer trainer = trainer(setup, trainerConfig(setup.config()), backend, listeners, true);
             result = translate(resume ? trainer::resume : trainer::train, setup.runDirectory());
-        } finally {
-            setup.batches().close();
         }
         Path exported = null;
         if (export) {

@@ -58,7 +58,7 @@ final class ProgressListenersTest {
             }
         }
         for (TrainingListener l : listeners) {
-            l.onFinish(new TrainingResult(to, Optional.of(step(to)), Optional.of(eval(to)), Optional.empty(), 1));
+            l.onFinish(new TrainingResult(to, false, Optional.of(step(to)), Optional.of(eval(to)), Optional.empty(), 1));
         }
     }
 
