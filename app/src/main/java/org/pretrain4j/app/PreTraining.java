@@ -69,27 +69,27 @@ public final class PreTraining {
 
     /** Trains from scratch in the run directory and exports to {@code runDirectory/export}. */
     public RunResult train() {
-        return runs.train(config, runDirectory, true, listeners);
+        return BigStack.call(() -> runs.train(config, runDirectory, true, listeners));
     }
 
     /** Trains from scratch without exporting. */
     public RunResult trainWithoutExport() {
-        return runs.train(config, runDirectory, false, listeners);
+        return BigStack.call(() -> runs.train(config, runDirectory, false, listeners));
     }
 
     /** Continues the run in the run directory from its newest checkpoint. */
     public RunResult resume() {
-        return runs.resume(runDirectory, null, true, listeners);
+        return BigStack.call(() -> runs.resume(runDirectory, null, true, listeners));
     }
 
     /** Held-out metrics of the newest checkpoint. */
     public Map<String, Double> evaluate() {
-        return runs.evaluate(runDirectory, null);
+        return BigStack.call(() -> runs.evaluate(runDirectory, null));
     }
 
     /** Exports the newest checkpoint into {@code directory}; returns it. */
     public Path export(Path directory) {
-        return runs.export(runDirectory, directory);
+        return BigStack.call(() -> runs.export(runDirectory, directory));
     }
 
     /** Collects the settings of a run; unset ones take the defaults of {@link RunConfig#defaults()}. */

@@ -26,14 +26,14 @@ final class BadInputTest {
     static void trainOnce() throws Exception {
         corpus = TestCorpus.write(temp.resolve("corpus.txt"), 40, 3);
         run = temp.resolve("run");
-        CommandRun r = CommandRun.of(args("--run-dir", run.toString(), "--steps", "4", "--checkpoint-every", "2"));
+        CommandRun r = CommandRun.of(args("--run-dir", run.toString(), "--steps", "4", "--checkpoint-every", "2", "--eval-every", "2"));
         assertThat(r.exitCode()).as(r.err()).isZero();
     }
 
     /** A fast tiny training command line on the test corpus, plus {@code extra}. */
     static String[] args(String... extra) {
         List<String> a = new ArrayList<>(List.of("train", "--corpus", corpus.toString(), "--preset", "tiny", "--vocab-size", "200",
-                "--steps", "2", "--batch-size", "4", "--seq", "32", "--eval-batches", "1", "--threads", "1",
+                "--batch-size", "4", "--seq", "32", "--eval-batches", "1", "--threads", "1",
                 "--validation-fraction", "0.1", "--no-export"));
         a.addAll(Arrays.asList(extra));
         return a.toArray(String[]::new);
