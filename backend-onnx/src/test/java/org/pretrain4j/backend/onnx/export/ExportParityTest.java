@@ -54,11 +54,16 @@ final class ExportParityTest {
 
     static Trained train(TransformerConfig config, SpecialTokens specials, Objective objective, Tokenizer tokenizer, Path dir,
                          int[] lengths) throws Exception {
+        return train(config, specials, objective, tokenizer, dir, lengths, 2);
+    }
+
+    static Trained train(TransformerConfig config, SpecialTokens specials, Objective objective, Tokenizer tokenizer, Path dir,
+                         int[] lengths, int steps) throws Exception {
         TrainingGraphs graphs = new TrainingGraphs(config, specials, objective, AdamW.Config.bert(), 17);
         Map<String, HostTensor> state;
         try (OnnxBackend backend = new OnnxBackend(OnnxConfig.parse(Map.of("threads", "2")));
              Executable step = backend.compile(graphs.trainingStep())) {
-            for (int s = 1; s <= 2; s++) {
+            for (int s = 1; s <= steps; s++) {
                 Batch batch = TinyModels.batch(objective, specials, lengths, TinyModels.SEQUENCE, 100 + s);
                 Map<String, HostTensor> all = TinyModels.merge(batch.inputs(), graphs.lossScales(batch.counts()),
                         Map.of(TrainingGraphs.LEARNING_RATE, HostTensor.scalar(0.05f), TrainingGraphs.STEP, HostTensor.scalar((float) s),
