@@ -175,7 +175,12 @@ public final class Graph {
         }
         Shape batchA = new Shape(a.shape().dims().subList(0, a.rank() - 2));
         Shape batchB = new Shape(b.shape().dims().subList(0, b.rank() - 2));
-        List<Dim> dims = new ArrayList<>(broadcast("MatMul", batchA, batchB).dims());
+        List<Dim> dims;
+        try {
+            dims = new ArrayList<>(broadcast("MatMul", batchA, batchB).dims());
+        } catch (GraphException e) {
+            throw new GraphException("MatMul: batch dims of " + a.shape() + " and " + b.shape() + " do not broadcast");
+        }
         dims.add(a.shape().dim(-2));
         dims.add(b.shape().dim(-1));
         return node(new Op.MatMul(), List.of(a, b), DType.FLOAT32, new Shape(dims));
@@ -272,7 +277,7 @@ public final class Graph {
     public Tensor squeeze(Tensor x, int... axes) {
         boolean[] removed = new boolean[x.rank()];
         for (int a : axes) {
-            int n = x.shape().normalizeAxis(a);
+            int n = axis("Squeeze", x.shape(), a);
             Dim d = x.shape().dim(n);
             if (!d.isFixed() || d.size() != 1) {
                 throw new GraphException("Squeeze: axis " + a + " of " + x.shape() + " is not 1");
@@ -285,12 +290,12 @@ public final class Graph {
                 dims.add(x.shape().dim(i));
             }
         }
-        int[] normalized = Arrays.stream(axes).map(x.shape()::normalizeAxis).sorted().toArray();
+        int[] normalized = Arrays.stream(axes).map(a -> axis("Squeeze", x.shape(), a)).sorted().toArray();
         return node(new Op.Squeeze(boxed(normalized)), List.of(x), x.dtype(), new Shape(dims));
     }
 
     public Tensor slice(Tensor x, int axis, long start, long end) {
-        int a = x.shape().normalizeAxis(axis);
+        int a = axis("Slice", x.shape(), axis);
         Dim d = x.shape().dim(a);
         Dim outDim;
         if (d.isFixed()) {
@@ -312,7 +317,7 @@ public final class Graph {
             throw new GraphException("Concat: no inputs");
         }
         Shape first = parts[0].shape();
-        int a = first.normalizeAxis(axis);
+        int a = axis("Concat", first, axis);
         List<Dim> dims = new ArrayList<>(first.dims());
         Dim sum = first.dim(a);
         for (int p = 1; p < parts.length; p++) {
@@ -338,7 +343,7 @@ public final class Graph {
         if (!x.dtype().isFloating() && fn == Op.ReduceFn.MEAN) {
             throw new GraphException("ReduceMean: input must be FLOAT32, got " + x.dtype());
         }
-        int[] norm = Arrays.stream(axes).map(x.shape()::normalizeAxis).sorted().distinct().toArray();
+        int[] norm = Arrays.stream(axes).map(a -> axis("Reduce" + fn, x.shape(), a)).sorted().distinct().toArray();
         List<Dim> dims = new ArrayList<>();
         for (int i = 0; i < x.rank(); i++) {
             if (Arrays.binarySearch(norm, i) >= 0) {
@@ -366,7 +371,7 @@ public final class Graph {
     }
 
     public Tensor argMax(Tensor x, int axis, boolean keepDims) {
-        int a = x.shape().normalizeAxis(axis);
+        int a = axis("ArgMax", x.shape(), axis);
         List<Dim> dims = new ArrayList<>(x.shape().dims());
         if (keepDims) {
             dims.set(a, Dim.of(1));
@@ -378,12 +383,12 @@ public final class Graph {
 
     public Tensor softmax(Tensor x, int axis) {
         requireFloat("Softmax", x);
-        return node(new Op.Softmax(x.shape().normalizeAxis(axis)), List.of(x), x.dtype(), x.shape());
+        return node(new Op.Softmax(axis("Softmax", x.shape(), axis)), List.of(x), x.dtype(), x.shape());
     }
 
     public Tensor logSoftmax(Tensor x, int axis) {
         requireFloat("LogSoftmax", x);
-        return node(new Op.LogSoftmax(x.shape().normalizeAxis(axis)), List.of(x), x.dtype(), x.shape());
+        return node(new Op.LogSoftmax(axis("LogSoftmax", x.shape(), axis)), List.of(x), x.dtype(), x.shape());
     }
 
     public Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta, double epsilon) {
@@ -399,7 +404,7 @@ public final class Graph {
 
     public Tensor gather(Tensor data, Tensor indices, int axis) {
         requireIndex("Gather", indices);
-        int a = data.shape().normalizeAxis(axis);
+        int a = axis("Gather", data.shape(), axis);
         List<Dim> dims = new ArrayList<>(data.shape().dims().subList(0, a));
         dims.addAll(indices.shape().dims());
         dims.addAll(data.shape().dims().subList(a + 1, data.rank()));
@@ -437,7 +442,7 @@ public final class Graph {
     }
 
     public Tensor arange(Tensor like, int axis) {
-        int a = like.shape().normalizeAxis(axis);
+        int a = axis("Arange", like.shape(), axis);
         return node(new Op.Arange(a), List.of(like), DType.INT64, new Shape(List.of(like.shape().dim(a))));
     }
 
@@ -483,6 +488,15 @@ public final class Graph {
             }
         }
         return new Shape(dims);
+    }
+
+    /** Normalises an axis, failing with a message that names the op. */
+    private static int axis(String op, Shape shape, int axis) {
+        int a = axis < 0 ? axis + shape.rank() : axis;
+        if (a < 0 || a >= shape.rank()) {
+            throw new GraphException(op + ": axis " + axis + " is out of range for shape " + shape);
+        }
+        return a;
     }
 
     private static boolean isOne(Dim d) {

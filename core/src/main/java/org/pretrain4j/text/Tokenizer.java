@@ -33,6 +33,51 @@ public interface Tokenizer {
     /** Encodes text as the exported model sees it: with the post-processor's special tokens ([CLS] a [SEP]). */
     Encoding encodeForModel(String text);
 
+    /**
+     * Encodes a pair as the exported model sees it: {@code [CLS] a [SEP] b [SEP]} with type ids 0 0 0 1 1
+     * when the vocabulary has [CLS] and [SEP], otherwise {@code a b} (byte-level BPE) with type ids 0 then 1.
+     */
+    default PairEncoding encodePairForModel(String a, String b) {
+        SpecialTokens special = specialTokens();
+        Encoding ea = encode(a);
+        Encoding eb = encode(b);
+        boolean template = special.cls() >= 0 && special.sep() >= 0;
+        int n = ea.length() + eb.length() + (template ? 3 : 0);
+        int[] ids = new int[n];
+        int[] starts = new int[n];
+        int[] ends = new int[n];
+        boolean[] wordStarts = new boolean[n];
+        int[] types = new int[n];
+        int k = 0;
+        if (template) {
+            ids[k] = special.cls();
+            wordStarts[k++] = true;
+        }
+        for (int i = 0; i < ea.length(); i++, k++) {
+            ids[k] = ea.ids()[i];
+            starts[k] = ea.starts()[i];
+            ends[k] = ea.ends()[i];
+            wordStarts[k] = ea.wordStarts()[i];
+        }
+        if (template) {
+            ids[k] = special.sep();
+            wordStarts[k++] = true;
+        }
+        for (int i = 0; i < eb.length(); i++, k++) {
+            ids[k] = eb.ids()[i];
+            starts[k] = eb.starts()[i];
+            ends[k] = eb.ends()[i];
+            wordStarts[k] = eb.wordStarts()[i];
+            types[k] = 1;
+        }
+        if (template) {
+            ids[k] = special.sep();
+            wordStarts[k] = true;
+            types[k] = 1;
+        }
+        return new PairEncoding(new Encoding(ids, starts, ends, wordStarts), types);
+    }
+
     /** Decodes ids back to text, skipping special tokens. */
     String decode(int[] ids);
 

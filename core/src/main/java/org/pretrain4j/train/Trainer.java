@@ -50,6 +50,7 @@ public final class Trainer {
     private final CheckpointStore store;
     private final LearningRateSchedule schedule;
     private final Map<Executable, Program> programByExecutable = new HashMap<>();
+    private volatile boolean stopRequested;
 
     private Trainer(Builder b) {
         this.config = requireNonNull(b.config, "config is null");
@@ -89,6 +90,15 @@ public final class Trainer {
         return RandomSource.of(seed, step, microBatch).fork("dropout").nextLong() >>> 33;
     }
 
+    /**
+     * Asks a running {@link #train()} or {@link #resume()} to stop after the step in progress, with a
+     * checkpoint there, and return normally ({@link TrainingResult#completed()} false). Safe from any
+     * thread, e.g. a Ctrl-C handler; the run can later be resumed exactly.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
     /** Trains from the initial parameters; fails if the run directory already has checkpoints (resume it instead). */
     public TrainingResult train() {
         List<Path> existing = store.list();
@@ -96,6 +106,7 @@ public final class Trainer {
             throw new TrainingException("Run directory " + runDirectory + " already has checkpoints (newest "
                     + existing.get(existing.size() - 1).getFileName() + "); resume it or choose another run directory");
         }
+        store.removeIncomplete();
         return run(Optional.empty());
     }
 
@@ -238,7 +249,8 @@ public final class Trainer {
                             l.onEvaluation(lastEval);
                         }
                     }
-                    if ((config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) || end) {
+                    boolean stop = stopRequested && !end;
+                    if ((config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) || end || stop) {
                         CheckpointMetadata metadata = new CheckpointMetadata(CheckpointMetadata.FORMAT, step, stream.position(),
                                 config.seed(), config, programs.termWeights(), runConfiguration, Instant.now().toString());
                         Path written = store.write(metadata, state.read(), config.keepCheckpoints());
@@ -247,10 +259,14 @@ public final class Trainer {
                             l.onCheckpoint(step, written);
                         }
                     }
+                    if (stop) {
+                        message("Stopped on request after step " + step + " of " + config.steps() + "; resume from " + lastCheckpoint.get());
+                        break;
+                    }
                 }
             }
-            result = new TrainingResult(step, Optional.ofNullable(last), Optional.ofNullable(lastEval), lastCheckpoint,
-                    (System.nanoTime() - started) / 1e9);
+            result = new TrainingResult(step, step == config.steps(), Optional.ofNullable(last), Optional.ofNullable(lastEval),
+                    lastCheckpoint, (System.nanoTime() - started) / 1e9);
             for (TrainingListener l : listeners) {
                 l.onFinish(result);
             }

@@ -30,11 +30,11 @@ public record TrainingPrograms(
         Optional<Program> evaluation,
         Map<String, Double> termWeights) {
 
-    public static final String LEARNING_RATE = "learning_rate";
-    public static final String STEP = "step";
-    public static final String DROPOUT_SEED = "dropout_seed";
-    public static final String LOSS_SCALE_PREFIX = "loss_scale/";
-    public static final String GRADIENT_NORM = "gradient_norm";
+    public static final String LEARNING_RATE = TrainingGraphs.LEARNING_RATE;
+    public static final String STEP = TrainingGraphs.STEP;
+    public static final String DROPOUT_SEED = org.pretrain4j.nn.Transformer.DROPOUT_SEED;
+    public static final String LOSS_SCALE_PREFIX = TrainingGraphs.LOSS_SCALE_PREFIX;
+    public static final String GRADIENT_NORM = TrainingGraphs.GRADIENT_NORM;
     public static final String LOSS_SUM = "loss_sum";
     public static final String COUNT = "count";
 
@@ -51,6 +51,24 @@ public record TrainingPrograms(
                 throw new IllegalArgumentException("weight of loss term '" + term + "' must be finite and not negative, got " + w);
             }
         });
+    }
+
+    /**
+     * The programs of a model's training graphs for a number of accumulation steps: the fused step
+     * when it is 1, the accumulate/apply pair otherwise, and the evaluation step; with the graphs'
+     * term weights. Only the programs the run needs are built.
+     */
+    public static TrainingPrograms of(TrainingGraphs graphs, int accumulationSteps) {
+        if (accumulationSteps < 1) {
+            throw new IllegalArgumentException("Invalid trainer setting 'accumulation-steps': must be at least 1, got " + accumulationSteps);
+        }
+        boolean fused = accumulationSteps == 1;
+        return new TrainingPrograms(
+                fused ? Optional.of(graphs.trainingStep()) : Optional.empty(),
+                fused ? Optional.empty() : Optional.of(graphs.accumulationStep()),
+                fused ? Optional.empty() : Optional.of(graphs.applyStep()),
+                Optional.of(graphs.evaluationStep()),
+                graphs.termWeights());
     }
 
     /** The weight of a term; 1 when not given. */

@@ -46,15 +46,19 @@ final class TransformerTest {
                 .containsEntry("embeddings/position", Shape.fixed(16, 16))
                 .containsEntry("embeddings/token_type", Shape.fixed(2, 16))
                 .containsEntry("embeddings/layer_norm/gamma", Shape.fixed(16))
-                .containsEntry("layer_1/attention/qkv/weight", Shape.fixed(16, 48))
-                .containsEntry("layer_1/attention/qkv/bias", Shape.fixed(48))
+                .containsEntry("layer_1/attention/query/weight", Shape.fixed(16, 16))
+                .containsEntry("layer_1/attention/key/weight", Shape.fixed(16, 16))
+                .containsEntry("layer_1/attention/value/weight", Shape.fixed(16, 16))
+                .containsEntry("layer_1/attention/query/bias", Shape.fixed(16))
+                .containsEntry("layer_1/attention/value/bias", Shape.fixed(16))
+                .doesNotContainKey("layer_1/attention/key/bias")
                 .containsEntry("layer_1/attention/output/weight", Shape.fixed(16, 16))
                 .containsEntry("layer_1/ffn/intermediate/weight", Shape.fixed(16, 32))
                 .containsEntry("layer_1/ffn/output/weight", Shape.fixed(32, 16))
                 .containsEntry("layer_1/ffn/layer_norm/beta", Shape.fixed(16))
                 .doesNotContainKey("final_layer_norm/gamma");
-        // 4 embedding tensors + 12 per layer.
-        assertThat(shapes).hasSize(5 + 2 * 12);
+        // 5 embedding tensors + 15 per layer.
+        assertThat(shapes).hasSize(5 + 2 * 15);
         assertThat(model.hidden().shape()).isEqualTo(Shape.of("batch_size", "sequence_length", 16));
         assertThat(model.tokenEmbedding().name()).isEqualTo("embeddings/word");
         assertThat(g.named("dropout_seed").shape()).isEqualTo(Shape.scalar());

@@ -1,0 +1,49 @@
+package org.pretrain4j.data;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A re-readable source of documents: each {@link #open()} streams them again from the start, in
+ * the same order, so that epochs and resumes see the same data. Implementations are immutable.
+ */
+public interface Corpus {
+    /** A short name for messages and run metadata (a path, "europarl-sample[en]"). */
+    String name();
+
+    /** Opens a new pass over the documents; failures are {@link CorpusException}s naming the file. */
+    DocumentReader open();
+
+    /** The documents as a stream; close it (try-with-resources) to release files. */
+    default Stream<Document> documents() {
+        return open().stream();
+    }
+
+    /**
+     * The training or validation part of this corpus, split by document: document {@code i} is in
+     * validation when a uniform draw keyed by (seed, i) is below {@code validationFraction}, so the
+     * split is reproducible from the seed and needs no pass over the data.
+     */
+    default Corpus split(long seed, double validationFraction, boolean validation) {
+        return new SplitCorpus(this, seed, validationFraction, validation);
+    }
+
+    /** A corpus over documents in memory. */
+    static Corpus of(String name, List<Document> documents) {
+        requireNonNull(name, "name is null");
+        List<Document> copy = List.copyOf(documents);
+        return new Corpus() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public DocumentReader open() {
+                return DocumentReader.of(copy);
+            }
+        };
+    }
+}

@@ -1,0 +1,66 @@
+package org.pretrain4j.data;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.pretrain4j.text.Encoding;
+import org.pretrain4j.text.Tokenizer;
+
+/**
+ * Tokenizes documents as they stream by, a chunk of documents at a time with
+ * {@link Tokenizer#encodeBatch} (all cores). Holds at most one chunk. Not thread-safe.
+ */
+final class TokenizingReader implements AutoCloseable {
+    private static final int CHUNK_SENTENCES = 4096;
+
+    private final DocumentReader documents;
+    private final Tokenizer tokenizer;
+    private final ArrayDeque<TokenizedDocument> ready = new ArrayDeque<>();
+
+    TokenizingReader(DocumentReader documents, Tokenizer tokenizer) {
+        this.documents = documents;
+        this.tokenizer = tokenizer;
+    }
+
+    /** The next document with at least one non-empty sentence, or null at the end. */
+    TokenizedDocument next() {
+        while (ready.isEmpty()) {
+            if (!documents.hasNext()) {
+                return null;
+            }
+            List<Document> chunk = new ArrayList<>();
+            List<String> sentences = new ArrayList<>();
+            while (sentences.size() < CHUNK_SENTENCES && documents.hasNext()) {
+                Document d = documents.next();
+                chunk.add(d);
+                sentences.addAll(d.sentences());
+            }
+            List<Encoding> encodings = tokenizer.encodeBatch(sentences);
+            int k = 0;
+            for (Document d : chunk) {
+                List<int[]> ids = new ArrayList<>();
+                List<boolean[]> starts = new ArrayList<>();
+                for (int s = 0; s < d.sentences().size(); s++, k++) {
+                    Encoding e = encodings.get(k);
+                    if (e.length() > 0) {
+                        ids.add(e.ids());
+                        starts.add(e.wordStarts());
+                    }
+                }
+                if (!ids.isEmpty()) {
+                    ready.add(new TokenizedDocument(d.source(), ids.toArray(new int[0][]), starts.toArray(new boolean[0][])));
+                }
+            }
+        }
+        return ready.poll();
+    }
+
+    DocumentReader documents() {
+        return documents;
+    }
+
+    @Override
+    public void close() {
+        documents.close();
+    }
+}

@@ -1,0 +1,291 @@
+package org.pretrain4j.text;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+
+/**
+ * GPT-2's byte-level BPE as Hugging Face tokenizers runs it: no normaliser, the GPT-2
+ * pre-tokenisation pattern (no prefix space), each UTF-8 byte mapped to a printable character,
+ * then merges applied lowest rank first (leftmost among equal ranks). {@code <|endoftext|>} is
+ * bos, eos and pad. Immutable and thread-safe.
+ */
+public final class ByteLevelBpeTokenizer implements Tokenizer {
+    /** The end-of-text token. */
+    public static final String END_OF_TEXT = "<|endoftext|>";
+
+    private static final int CACHE_LIMIT = 200_000;
+
+    private final List<String> vocab;
+    private final Map<String, Integer> ids;
+    private final List<String[]> merges;
+    private final Map<Long, Long> mergeRanks;
+    private final int[] byteIds = new int[256];
+    private final Map<String, Integer> addedTokens;
+    private final Set<Integer> specialIds;
+    private final AddedTokens splitter;
+    private final SpecialTokens specialTokens;
+    private final Map<String, int[]> cache = new ConcurrentHashMap<>();
+
+    /**
+     * Creates a tokenizer from a vocabulary (index = id), merges in rank order (pairs of token
+     * strings whose concatenation is in the vocabulary) and the special tokens matched in raw text.
+     */
+    public ByteLevelBpeTokenizer(List<String> vocab, List<String[]> merges, Map<String, Integer> addedTokens) {
+        this.vocab = List.copyOf(vocab);
+        Map<String, Integer> map = new HashMap<>(this.vocab.size() * 2);
+        for (int i = 0; i < this.vocab.size(); i++) {
+            if (map.putIfAbsent(this.vocab.get(i), i) != null) {
+                throw new IllegalArgumentException("vocabulary has token '" + this.vocab.get(i) + "' twice");
+            }
+        }
+        this.ids = map;
+        this.merges = List.copyOf(merges);
+        Map<Long, Long> ranks = new HashMap<>(merges.size() * 2);
+        for (int r = 0; r < this.merges.size(); r++) {
+            String[] m = this.merges.get(r);
+            Integer a = map.get(m[0]);
+            Integer b = map.get(m[1]);
+            Integer merged = map.get(m[0] + m[1]);
+            if (a == null || b == null || merged == null) {
+                throw new IllegalArgumentException("merge " + (r + 1) + " '" + m[0] + " " + m[1]
+                        + "' uses a token that is not in the vocabulary");
+            }
+            ranks.putIfAbsent(pair(a, b), ((long) r << 32) | merged);
+        }
+        this.mergeRanks = ranks;
+        for (int b = 0; b < 256; b++) {
+            Integer id = map.get(String.valueOf(ByteLevel.BYTE_TO_CHAR[b]));
+            byteIds[b] = id == null ? -1 : id;
+        }
+        this.addedTokens = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(addedTokens, "addedTokens is null")));
+        this.specialIds = Set.copyOf(new HashSet<>(this.addedTokens.values()));
+        this.splitter = new AddedTokens(this.addedTokens);
+        int eot = map.getOrDefault(END_OF_TEXT, -1);
+        this.specialTokens = new SpecialTokens(eot, -1, -1, -1, -1, eot, eot);
+    }
+
+    private static long pair(int a, int b) {
+        return ((long) a << 32) | (b & 0xFFFFFFFFL);
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.BYTE_LEVEL_BPE;
+    }
+
+    @Override
+    public int vocabularySize() {
+        return vocab.size();
+    }
+
+    @Override
+    public SpecialTokens specialTokens() {
+        return specialTokens;
+    }
+
+    @Override
+    public int tokenToId(String token) {
+        Integer id = ids.get(token);
+        return id == null ? -1 : id;
+    }
+
+    @Override
+    public String idToToken(int id) {
+        if (id < 0 || id >= vocab.size()) {
+            throw new IllegalArgumentException("id " + id + " outside vocabulary of " + vocab.size());
+        }
+        return vocab.get(id);
+    }
+
+    /** The vocabulary, index = id. */
+    public List<String> vocabulary() {
+        return vocab;
+    }
+
+    /** The merges in rank order, each a pair of token strings. */
+    public List<String[]> merges() {
+        return merges;
+    }
+
+    /** Special token strings and their ids, as written to {@code added_tokens}. */
+    public Map<String, Integer> addedTokens() {
+        return addedTokens;
+    }
+
+    @Override
+    public Encoding encode(String text) {
+        requireNonNull(text, "text is null");
+        EncodingBuilder out = new EncodingBuilder(text.length() / 3 + 4);
+        splitter.split(text, (from, to, id) -> {
+            if (id >= 0) {
+                out.add(id, from, to, true);
+            } else {
+                ByteLevel.split(text, from, to, (ps, pe) -> encodeWord(text, ps, pe, out));
+            }
+        });
+        return out.build();
+    }
+
+    /** The byte-level strings of the pre-tokens of a text: what the trainer counts. */
+    void words(String text, java.util.function.Consumer<String> sink) {
+        splitter.split(text, (from, to, id) -> {
+            if (id < 0) {
+                ByteLevel.split(text, from, to, (ps, pe) -> sink.accept(byteString(text.substring(ps, pe))));
+            }
+        });
+    }
+
+    static String byteString(String piece) {
+        byte[] bytes = piece.getBytes(StandardCharsets.UTF_8);
+        char[] chars = new char[bytes.length];
+        for (int k = 0; k < bytes.length; k++) {
+            chars[k] = ByteLevel.BYTE_TO_CHAR[bytes[k] & 0xFF];
+        }
+        return new String(chars);
+    }
+
+    private void encodeWord(String text, int from, int to, EncodingBuilder out) {
+        String piece = text.substring(from, to);
+        int[] tokens = cache.get(piece);
+        if (tokens == null) {
+            tokens = bpe(piece.getBytes(StandardCharsets.UTF_8));
+            if (cache.size() >= CACHE_LIMIT) {
+                cache.clear();
+            }
+            cache.put(piece, tokens);
+        }
+        // Offsets: each byte belongs to one code point; a token spans the code points of its bytes.
+        int byteIndex = 0;
+        int charIndex = from;
+        int tokenIndex = 0;
+        int tokenStart = -1;
+        boolean first = true;
+        while (charIndex < to && tokenIndex < tokens.length) {
+            int c = text.codePointAt(charIndex);
+            int charEnd = charIndex + Character.charCount(c);
+            int nBytes = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+            for (int k = 0; k < nBytes && tokenIndex < tokens.length; k++) {
+                if (tokenStart < 0) {
+                    tokenStart = charIndex;
+                }
+                byteIndex++;
+                if (byteIndex == tokens[tokenIndex + 1]) {
+                    if (tokens[tokenIndex] >= 0) {
+                        out.add(tokens[tokenIndex], tokenStart, charEnd, first);
+                        first = false;
+                    }
+                    tokenIndex += 2;
+                    tokenStart = -1;
+                }
+            }
+            charIndex = charEnd;
+        }
+    }
+
+    /** Pairs (id, end byte) of the BPE tokens of one pre-token; id -1 for a byte missing from the vocabulary. */
+    private int[] bpe(byte[] bytes) {
+        int n = bytes.length;
+        int[] sym = new int[n];
+        int[] ends = new int[n];
+        for (int k = 0; k < n; k++) {
+            sym[k] = byteIds[bytes[k] & 0xFF];
+            ends[k] = k + 1;
+        }
+        int size = n;
+        while (size > 1) {
+            long best = Long.MAX_VALUE;
+            int bestAt = -1;
+            for (int k = 0; k + 1 < size; k++) {
+                if (sym[k] < 0 || sym[k + 1] < 0) {
+                    continue;
+                }
+                Long rank = mergeRanks.get(pair(sym[k], sym[k + 1]));
+                if (rank != null && rank < best) {
+                    best = rank;
+                    bestAt = k;
+                }
+            }
+            if (bestAt < 0) {
+                break;
+            }
+            sym[bestAt] = (int) best;
+            ends[bestAt] = ends[bestAt + 1];
+            System.arraycopy(sym, bestAt + 2, sym, bestAt + 1, size - bestAt - 2);
+            System.arraycopy(ends, bestAt + 2, ends, bestAt + 1, size - bestAt - 2);
+            size--;
+        }
+        int[] result = new int[2 * size];
+        for (int k = 0; k < size; k++) {
+            result[2 * k] = sym[k];
+            result[2 * k + 1] = ends[k];
+        }
+        return result;
+    }
+
+    @Override
+    public List<Encoding> encodeBatch(List<String> texts) {
+        Encoding[] result = new Encoding[texts.size()];
+        IntStream.range(0, texts.size()).parallel().forEach(i -> result[i] = encode(texts.get(i)));
+        return List.of(result);
+    }
+
+    @Override
+    public Encoding encodeForModel(String text) {
+        return encode(text);
+    }
+
+    @Override
+    public String decode(int[] tokenIds) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int id : tokenIds) {
+            if (specialIds.contains(id)) {
+                continue;
+            }
+            String token = idToToken(id);
+            for (int k = 0; k < token.length(); k++) {
+                char c = token.charAt(k);
+                int b = c < ByteLevel.CHAR_TO_BYTE.length ? ByteLevel.CHAR_TO_BYTE[c] : -1;
+                if (b >= 0) {
+                    bytes.write(b);
+                } else {
+                    byte[] raw = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                    bytes.write(raw, 0, raw.length);
+                }
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void save(Path tokenizerJson) throws IOException {
+        HuggingFaceJson.write(this, tokenizerJson);
+    }
+
+    @Override
+    public String toString() {
+        return "ByteLevelBpeTokenizer[vocab=" + vocab.size() + ", merges=" + merges.size() + "]";
+    }
+
+    static String[] splitMerge(String line) {
+        String[] parts = line.split(" ", -1);
+        return parts.length == 2 ? parts : null;
+    }
+
+    static int[] copy(int[] a) {
+        return Arrays.copyOf(a, a.length);
+    }
+}
