@@ -173,6 +173,32 @@ public interface ObjectiveContract {
     }
 
     @Test
+    default void prepareIsSafeOnManyDataThreads() throws Exception {
+        Objective o = objective();
+        List<Example> examples = examples(o);
+        List<ExampleFeatures> sequential = prepared(o, 13);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<ExampleFeatures>> futures = new ArrayList<>();
+            for (int round = 0; round < 4; round++) {
+                for (Example e : examples) {
+                    futures.add(pool.submit(() -> {
+                        ExampleFeatures f = new ExampleFeatures(e);
+                        o.prepare(f, tokenizer(), RandomSource.of(13, 1, e.index()));
+                        return f;
+                    }));
+                }
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                ExampleFeatures f = futures.get(i).get();
+                assertThat(f.inputIds()).isEqualTo(sequential.get(i % examples.size()).inputIds());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     default void prepareLeavesTheExampleAndOtherObjectivesFeaturesAlone() {
         Objective o = objective();
         for (Example e : examples(o)) {
