@@ -11,7 +11,7 @@ import java.util.Map;
  * objective writes for its own collation. Mutable, owned by one thread.
  */
 public final class ExampleFeatures {
-    private final Example example;
+    private Example example;
     private final int[] inputIds;
     private final Map<String, int[]> arrays = new LinkedHashMap<>();
     private final Map<String, Long> scalars = new LinkedHashMap<>();
@@ -21,9 +21,25 @@ public final class ExampleFeatures {
         this.inputIds = example.tokens().clone();
     }
 
-    /** The example as laid out (unmodified). */
+    /** The example as laid out (unmodified), or as the layout's owner re-arranged it with {@link #rearrange}. */
     public Example example() {
         return example;
+    }
+
+    /**
+     * Replaces the example with a re-arrangement of the same index and length (SOP swaps the two
+     * segments of a pair, with their segment ids, special flags and word starts) and resets the input
+     * ids to its tokens. Only the objective that owns the layout calls this, in its {@code prepare},
+     * before the others prepare (compositions prepare the layout's owner first).
+     */
+    public void rearrange(Example rearranged) {
+        requireNonNull(rearranged, "rearranged is null");
+        if (rearranged.index() != example.index() || rearranged.length() != example.length()) {
+            throw new IllegalArgumentException("a re-arranged example must keep index " + example.index() + " and length "
+                    + example.length() + ", got index " + rearranged.index() + " and length " + rearranged.length());
+        }
+        this.example = rearranged;
+        System.arraycopy(rearranged.tokens(), 0, inputIds, 0, inputIds.length);
     }
 
     /** The ids the model reads; objectives may overwrite entries in place. */

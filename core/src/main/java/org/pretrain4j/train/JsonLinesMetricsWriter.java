@@ -23,7 +23,8 @@ import java.util.Map;
  * Train records ({@code "type":"train"}) every {@code log-every} steps and at the last step, every
  * evaluation ({@code "type":"eval"}); each has {@code step}, {@code loss}, {@code losses} (per
  * term), {@code metrics} (the objective's), and train records also {@code learning_rate},
- * {@code gradient_norm}, {@code tokens_per_second}, {@code epoch}, {@code example}.
+ * {@code gradient_norm}, {@code tokens_per_second}, {@code epoch}, {@code example}. A value that
+ * is not finite is written as {@code null} (JSON has no NaN).
  *
  * <p>A fresh run starts the file anew. A resumed run keeps the records up to the checkpoint's
  * step and drops later ones (and a line cut short by a crash), so the file reads as one run.
@@ -104,15 +105,15 @@ public final class JsonLinesMetricsWriter implements TrainingListener, AutoClose
         node.put("step", r.step());
         node.put("epoch", r.position().epoch());
         node.put("example", r.position().exampleIndex());
-        node.put("learning_rate", r.learningRate());
-        node.put("loss", r.loss());
+        number(node, "learning_rate", r.learningRate());
+        number(node, "loss", r.loss());
         putAll(node.putObject("losses"), r.termLosses());
         putAll(node.putObject("metrics"), r.metrics());
-        node.put("gradient_norm", r.gradientNorm());
+        number(node, "gradient_norm", r.gradientNorm());
         node.put("examples", r.examples());
         node.put("tokens", r.tokens());
-        node.put("seconds", r.seconds());
-        node.put("tokens_per_second", r.tokensPerSecond());
+        number(node, "seconds", r.seconds());
+        number(node, "tokens_per_second", r.tokensPerSecond());
         node.put("time", Instant.now().toString());
         write(node);
     }
@@ -122,13 +123,13 @@ public final class JsonLinesMetricsWriter implements TrainingListener, AutoClose
         ObjectNode node = json.createObjectNode();
         node.put("type", "eval");
         node.put("step", r.step());
-        node.put("loss", r.loss());
+        number(node, "loss", r.loss());
         putAll(node.putObject("losses"), r.termLosses());
         putAll(node.putObject("metrics"), r.metrics());
         node.put("batches", r.batches());
         node.put("examples", r.examples());
         node.put("tokens", r.tokens());
-        node.put("seconds", r.seconds());
+        number(node, "seconds", r.seconds());
         node.put("time", Instant.now().toString());
         write(node);
     }
@@ -157,7 +158,16 @@ public final class JsonLinesMetricsWriter implements TrainingListener, AutoClose
     }
 
     private static void putAll(ObjectNode node, Map<String, Double> values) {
-        values.forEach(node::put);
+        values.forEach((k, v) -> number(node, k, v));
+    }
+
+    /** JSON has no NaN or infinity: such values are written as null so that every JSON reader takes the line. */
+    private static void number(ObjectNode node, String key, double value) {
+        if (Double.isFinite(value)) {
+            node.put(key, value);
+        } else {
+            node.putNull(key);
+        }
     }
 
     private void write(ObjectNode node) {

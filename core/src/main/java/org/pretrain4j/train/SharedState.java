@@ -89,10 +89,18 @@ final class SharedState {
         return out;
     }
 
-    /** Loads a full state into every executable; names must match the variables exactly. */
-    void load(Map<String, HostTensor> state, String origin) {
+    private static boolean isAccumulator(String name) {
+        return name.startsWith(TrainingGraphs.GRADIENT_ACCUMULATOR_PREFIX);
+    }
+
+    /** Loads a full state into every executable; names must match the variables exactly, gradient accumulators aside. */
+    void load(Map<String, HostTensor> checkpoint, String origin) {
+        // Gradient accumulators are zero between steps, so a run may resume with another
+        // accumulation setting: missing ones keep their zero start, extra ones are dropped.
+        Map<String, HostTensor> state = new LinkedHashMap<>(checkpoint);
+        state.keySet().removeIf(n -> isAccumulator(n) && !fresh.containsKey(n));
         for (String n : fresh.keySet()) {
-            if (!state.containsKey(n)) {
+            if (!state.containsKey(n) && !isAccumulator(n)) {
                 throw new CheckpointException(origin + " has no value for variable '" + n
                         + "'; it was written for a different model or optimizer configuration");
             }
@@ -106,11 +114,16 @@ final class SharedState {
         for (Map.Entry<Executable, Set<String>> e : variables.entrySet()) {
             Map<String, HostTensor> part = new LinkedHashMap<>();
             for (String n : e.getValue()) {
-                part.put(n, state.get(n));
+                if (state.containsKey(n)) {
+                    part.put(n, state.get(n));
+                }
             }
             e.getKey().loadState(part);
         }
         for (Map.Entry<String, Set<Executable>> e : fresh.entrySet()) {
+            if (!state.containsKey(e.getKey())) {
+                continue;
+            }
             e.getValue().clear();
             for (Map.Entry<Executable, Set<String>> v : variables.entrySet()) {
                 if (v.getValue().contains(e.getKey())) {

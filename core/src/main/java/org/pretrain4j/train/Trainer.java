@@ -106,6 +106,7 @@ public final class Trainer {
             throw new TrainingException("Run directory " + runDirectory + " already has checkpoints (newest "
                     + existing.get(existing.size() - 1).getFileName() + "); resume it or choose another run directory");
         }
+        store.removeIncomplete();
         return run(Optional.empty());
     }
 

@@ -27,6 +27,7 @@ import org.pretrain4j.spi.Objective;
 import org.pretrain4j.text.Tokenizer;
 import org.pretrain4j.train.BatchSource;
 import org.pretrain4j.train.DataPosition;
+import org.pretrain4j.train.TrainingGraphs;
 import org.pretrain4j.train.TrainingPrograms;
 
 /**
@@ -164,7 +165,7 @@ public final class ToyTraining {
         List<StateUpdate> updates = new ArrayList<>();
         for (int i = 0; i < grads.size(); i++) {
             Tensor p = m.parameters().get(i);
-            Tensor acc = g.variable("grad_accum/" + p.name(), p.shape(), Init.zeros(), false, false);
+            Tensor acc = g.variable(TrainingGraphs.gradientAccumulatorName(p.name()), p.shape(), Init.zeros(), false, false);
             updates.add(new StateUpdate(acc, g.add(acc, grads.get(i))));
         }
         return new Program("toy_accumulate", g, m.outputs(), updates, seed);
@@ -175,7 +176,7 @@ public final class ToyTraining {
         List<Tensor> p = parameters(g);
         List<Tensor> accs = new ArrayList<>();
         for (Tensor t : p) {
-            accs.add(g.variable("grad_accum/" + t.name(), t.shape(), Init.zeros(), false, false));
+            accs.add(g.variable(TrainingGraphs.gradientAccumulatorName(t.name()), t.shape(), Init.zeros(), false, false));
         }
         AdamW.Result r = AdamW.apply(g, p, accs, optimizer, learningRate(g), step(g));
         List<StateUpdate> updates = new ArrayList<>(r.updates());

@@ -253,7 +253,7 @@ final class TrainerTest {
         Map<String, HostTensor> a = finalState(dir.resolve("whole"));
         Map<String, HostTensor> b = finalState(run);
         assertThat(b.keySet()).containsExactlyInAnyOrderElementsOf(a.keySet())
-                .contains("adam_m/toy/hidden/kernel", "grad_accum/toy/beta/kernel");
+                .contains("adam_m/toy/hidden/kernel", "grad_acc/toy/beta/kernel");
         a.forEach((name, t) -> assertThat(b.get(name).floats()).as(name).containsExactly(t.floats()));
 
         // The metrics file reads as one run: the steps after the checkpoint that the crash lost are not repeated.
@@ -351,6 +351,26 @@ final class TrainerTest {
         for (long step = 6; step <= 12; step++) {
             assertThat(second.steps.get(step).loss()).isCloseTo(whole.steps.get(step).loss(), within(1e-6));
         }
+    }
+
+    @Test
+    void aRunMayResumeWithAnotherAccumulationSettingAndIsToldItIsNotExact() {
+        Path run = dir.resolve("switch");
+        TrainerConfig micro = config().batchSize(3).accumulationSteps(2).build();
+        assertThatThrownBy(() -> trainer(run, micro, 0, data(3), new StopAfter(5)).build().train()).hasMessageContaining("simulated");
+        Recorder rec = new Recorder();
+        TrainerConfig fused = config().batchSize(6).accumulationSteps(1).build();
+        TrainingResult r = trainer(run, fused, 0, data(6), rec).build().resume();
+        assertThat(r.steps()).isEqualTo(12);
+        assertThat(rec.messages).singleElement().asString().contains("will not repeat an uninterrupted one exactly");
+        assertThat(finalState(run)).doesNotContainKey("grad_acc/toy/beta/kernel");
+
+        Recorder back = new Recorder();
+        Path other = dir.resolve("back");
+        assertThatThrownBy(() -> trainer(other, fused, 0, data(6), new StopAfter(5)).build().train()).hasMessageContaining("simulated");
+        trainer(other, micro, 0, data(3), back).build().resume();
+        assertThat(finalState(other)).containsKey("grad_acc/toy/beta/kernel");
+        assertThat(back.steps.keySet()).contains(5L, 12L);
     }
 
     private static Map<String, HostTensor> finalState(Path run) {

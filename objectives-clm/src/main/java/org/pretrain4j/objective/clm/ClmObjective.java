@@ -1,0 +1,144 @@
+package org.pretrain4j.objective.clm;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.pretrain4j.data.BatchBuilder;
+import org.pretrain4j.data.ExampleFeatures;
+import org.pretrain4j.data.ExampleLayout;
+import org.pretrain4j.data.RandomSource;
+import org.pretrain4j.graph.DType;
+import org.pretrain4j.graph.Graph;
+import org.pretrain4j.graph.HostTensor;
+import org.pretrain4j.graph.Init;
+import org.pretrain4j.graph.Shape;
+import org.pretrain4j.graph.Tensor;
+import org.pretrain4j.nn.Layers;
+import org.pretrain4j.spi.AttentionKind;
+import org.pretrain4j.spi.LossTerm;
+import org.pretrain4j.spi.ModelContext;
+import org.pretrain4j.spi.Objective;
+import org.pretrain4j.text.Tokenizer;
+
+/**
+ * GPT's causal language model on packed blocks: position i predicts token i + 1. Targets come from
+ * the example's own tokens and length, never from comparing ids with the padding id, so an end of
+ * text is always a real target even where the tokenizer pads with it (GPT-2 does). The last
+ * position of a block has no next token in the block and is ignored. The decoder is tied to the
+ * token embedding with its own output bias.
+ */
+public final class ClmObjective implements Objective {
+    /** Loss term, batch count key and metric prefix. */
+    public static final String TERM = "causal_lm";
+    /** Batch input: the next-token targets [batch_size, sequence_length] INT64, -100 where there is none. */
+    public static final String LABELS = "clm_labels";
+    static final String OUTPUT_BIAS = "lm_head/output_bias";
+    private static final double LN_2 = Math.log(2);
+
+    private final ClmConfig config;
+
+    public ClmObjective(ClmConfig config) {
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    @Override
+    public String name() {
+        return "clm";
+    }
+
+    @Override
+    public AttentionKind attention() {
+        return AttentionKind.CAUSAL;
+    }
+
+    @Override
+    public Optional<ExampleLayout> layout() {
+        return Optional.of(ExampleLayout.PACKED_BLOCKS);
+    }
+
+    @Override
+    public void prepare(ExampleFeatures features, Tokenizer tokenizer, RandomSource random) {
+        int[] tokens = features.example().tokens();
+        int[] labels = new int[tokens.length];
+        for (int i = 0; i + 1 < tokens.length; i++) {
+            labels[i] = tokens[i + 1];
+        }
+        if (tokens.length > 0) {
+            labels[tokens.length - 1] = (int) Layers.IGNORE_INDEX;
+        }
+        features.putArray(LABELS, labels);
+    }
+
+    @Override
+    public void collate(List<ExampleFeatures> examples, int sequenceLength, BatchBuilder batch) {
+        long[] labels = new long[examples.size() * sequenceLength];
+        Arrays.fill(labels, Layers.IGNORE_INDEX);
+        long targets = 0;
+        for (int b = 0; b < examples.size(); b++) {
+            ExampleFeatures f = examples.get(b);
+            int[] own = f.array(LABELS);
+            if (own == null) {
+                throw new IllegalStateException("example " + f.example().index() + " was not prepared by objective 'clm'");
+            }
+            if (own.length > sequenceLength) {
+                throw new IllegalArgumentException("example " + f.example().index() + " has " + own.length
+                        + " tokens, more than the sequence length " + sequenceLength);
+            }
+            for (int p = 0; p < own.length; p++) {
+                labels[b * sequenceLength + p] = own[p];
+                targets += own[p] == Layers.IGNORE_INDEX ? 0 : 1;
+            }
+        }
+        batch.put(LABELS, HostTensor.ofLongs(new long[] {examples.size(), sequenceLength}, labels));
+        batch.count(TERM, targets);
+    }
+
+    @Override
+    public List<LossTerm> buildLoss(ModelContext model) {
+        Tensor labels = model.input(LABELS, DType.INT64, Shape.of("batch_size", "sequence_length"));
+        Layers.CrossEntropy ce = Layers.crossEntropy(model.graph(), logits(model), labels);
+        return List.of(new LossTerm(TERM, ce.lossSum(), ce.count(), Map.of("correct", ce.correct())));
+    }
+
+    @Override
+    public Map<String, Tensor> buildInference(ModelContext model) {
+        return Map.of("logits", logits(model));
+    }
+
+    private static Tensor logits(ModelContext model) {
+        Graph g = model.graph();
+        Tensor bias = g.bias(OUTPUT_BIAS, Shape.fixed(model.config().vocabularySize()), Init.zeros());
+        return g.add(g.matmul(model.hidden(), g.transpose(model.tokenEmbedding(), 1, 0)), bias);
+    }
+
+    /**
+     * Per target token: {@code causal_lm_loss} (nats), {@code causal_lm_accuracy},
+     * {@code causal_lm_perplexity} = exp(loss) and {@code causal_lm_bits_per_token} = loss / ln 2;
+     * nothing when there was no target.
+     */
+    @Override
+    public Map<String, Double> metrics(String term, Map<String, Double> sums) {
+        if (!TERM.equals(term)) {
+            throw new IllegalArgumentException("objective 'clm' has no loss term '" + term + "'");
+        }
+        double count = sums.getOrDefault("count", 0.0);
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (count > 0) {
+            double loss = sums.get("loss_sum") / count;
+            out.put(TERM + "_loss", loss);
+            out.put(TERM + "_accuracy", sums.getOrDefault("correct", 0.0) / count);
+            out.put(TERM + "_perplexity", Math.exp(loss));
+            out.put(TERM + "_bits_per_token", loss / LN_2);
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "clm" + config;
+    }
+}
