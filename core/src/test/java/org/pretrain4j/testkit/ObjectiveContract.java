@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.pretrain4j.data.Batch;
+import org.pretrain4j.data.Batcher;
 import org.pretrain4j.data.BatchBuilder;
 import org.pretrain4j.data.Example;
 import org.pretrain4j.data.ExampleFeatures;
@@ -122,11 +123,9 @@ public interface ObjectiveContract {
         return out;
     }
 
+    /** Collates as the app's data pipeline does, with the real {@link Batcher}. */
     private Batch collate(Objective objective, List<ExampleFeatures> features) {
-        BatchBuilder b = new BatchBuilder();
-        FakeBatches.putModelInputs(features, sequenceLength(), tokenizer().specialTokens().pad(), b);
-        objective.collate(features, sequenceLength(), b);
-        return b.build(features.size(), (long) features.size() * sequenceLength());
+        return new Batcher(objective, tokenizer(), sequenceLength()).collate(features);
     }
 
     @Test
