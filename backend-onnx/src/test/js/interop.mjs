@@ -29,6 +29,14 @@ if (task === 'fill-mask') {
   }
   result.batch = await generate(texts, options);
   result.prompt_ids = texts.map((t) => Array.from(generate.tokenizer.encode(t)).map(Number));
+  // The generated ids themselves, for an exact comparison with greedy decoding done elsewhere.
+  result.generated_ids = [];
+  for (const text of texts) {
+    const inputs = generate.tokenizer(text);
+    const output = await generate.model.generate({ ...inputs, max_new_tokens: 6, do_sample: false });
+    const all = output.tolist()[0].map(Number);
+    result.generated_ids.push(all.slice(inputs.input_ids.dims.at(-1)));
+  }
 } else {
   console.error(`unknown task ${task}`);
   process.exit(2);

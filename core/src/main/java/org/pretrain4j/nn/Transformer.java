@@ -11,8 +11,8 @@ import java.util.Map;
 import org.pretrain4j.graph.DType;
 import org.pretrain4j.graph.Graph;
 import org.pretrain4j.graph.GraphException;
-import org.pretrain4j.graph.HostTensor;
 import org.pretrain4j.graph.Init;
+import org.pretrain4j.graph.Op;
 import org.pretrain4j.graph.Shape;
 import org.pretrain4j.graph.Tensor;
 import org.pretrain4j.spi.AttentionKind;
@@ -41,8 +41,8 @@ import org.pretrain4j.text.SpecialTokens;
  * embeddings/position             [P, H]
  * embeddings/token_type           [T, H]   (encoders)
  * embeddings/layer_norm/{gamma,beta}       (encoders)
- * layer_{i}/attention/qkv/weight [H, 3H]   (query, key, value fused)
- * layer_{i}/attention/query/bias [H], layer_{i}/attention/value/bias [H]   (no key bias: softmax cancels it)
+ * layer_{i}/attention/{query,key,value}/weight [H, H]
+ * layer_{i}/attention/{query,value}/bias [H]   (no key bias: softmax cancels it)
  * layer_{i}/attention/output/{weight [H, H], bias [H]}
  * layer_{i}/attention/layer_norm/{gamma,beta}
  * layer_{i}/ffn/intermediate/{weight [H, F], bias [F]}
@@ -177,7 +177,7 @@ public final class Transformer implements ModelContext {
         if (existing == null) {
             return graph.input(name, dtype, shape);
         }
-        if (!(existing.op() instanceof org.pretrain4j.graph.Op.Input)) {
+        if (!(existing.op() instanceof Op.Input)) {
             throw new GraphException("input '" + name + "' clashes with a variable of the same name");
         }
         if (existing.dtype() != dtype || !existing.shape().equals(shape)) {
@@ -293,37 +293,51 @@ public final class Transformer implements ModelContext {
 
     private Tensor attention(String prefix, Tensor x, Tensor bias, Tensor[] past, int layer) {
         int h = config.hidden();
-        int heads = config.heads();
         int d = config.headSize();
         double std = config.initializerRange();
-        // One [H, 3H] product instead of three [H, H]: a wider GEMM, one read of x.
-        Tensor weight = graph.weight(prefix + "/attention/qkv/weight", Shape.fixed(h, 3L * h), Init.normal(std));
-        // No key bias: it adds q.b_k to every score of a query, which softmax cancels, so its
-        // gradient is exactly zero and AdamW would only turn float32 noise into a random walk.
-        Tensor queryBias = graph.bias(prefix + "/attention/query/bias", Shape.fixed(h), Init.zeros());
-        Tensor valueBias = graph.bias(prefix + "/attention/value/bias", Shape.fixed(h), Init.zeros());
-        Tensor qkvBias = graph.concat(0, queryBias, graph.constant(HostTensor.ofFloats(new long[] {h}, new float[h])), valueBias);
-        Tensor qkv = graph.add(graph.matmul(x, weight), qkvBias);
-        // [B, S, 3H] -> [B, S, 3*heads, d] -> [B, 3*heads, S, d]; q, k, v are contiguous head ranges.
-        Tensor split = graph.transpose(graph.reshape(qkv, 0, 0, 3L * heads, d), 0, 2, 1, 3);
-        Tensor q = graph.slice(split, 1, 0, heads);
-        Tensor k = graph.slice(split, 1, heads, 2L * heads);
-        Tensor v = graph.slice(split, 1, 2L * heads, 3L * heads);
+        // Three [H, H] products rather than one [H, 3H]: the GEMMs are as efficient, and splitting
+        // a fused result costs slices whose gradients are concatenations with zeros, several
+        // [batch, 3H, sequence] copies per layer in the backward pass.
+        Tensor q = projection(prefix + "/attention/query", x, true);
+        Tensor k = projection(prefix + "/attention/key", x, false);
+        Tensor v = projection(prefix + "/attention/value", x, true);
+        // Scaling q ([S, d] per head) is cheaper than scaling the scores ([S, S] per head).
+        q = graph.mul(graph.transpose(q, 0, 2, 1, 3), 1.0 / Math.sqrt(d));
+        v = graph.transpose(v, 0, 2, 1, 3);
+        Tensor keysT;
         if (past != null) {
-            k = graph.concat(2, past[0], k);
+            // The cache holds keys as [B, heads, T, d], the layout transformers.js expects.
+            k = graph.concat(2, past[0], graph.transpose(k, 0, 2, 1, 3));
             v = graph.concat(2, past[1], v);
             presentKeyValues.put(presentName(layer, true), k);
             presentKeyValues.put(presentName(layer, false), v);
+            keysT = graph.transposeLastTwo(k);
+        } else {
+            // Straight to [B, heads, d, S]: one transpose instead of two.
+            keysT = graph.transpose(k, 0, 2, 3, 1);
         }
-        // Scaling q ([S, d] per head) is cheaper than scaling the scores ([S, S] per head).
-        q = graph.mul(q, 1.0 / Math.sqrt(d));
-        Tensor scores = graph.add(graph.matmul(q, graph.transposeLastTwo(k)), bias);
+        Tensor scores = graph.add(graph.matmul(q, keysT), bias);
         Tensor probabilities = dropout(graph.softmax(scores, -1), prefix + "/attention/probabilities",
                 config.attentionDropout());
         Tensor context = graph.matmul(probabilities, v);
         Tensor merged = graph.reshape(graph.transpose(context, 0, 2, 1, 3), 0, 0, h);
         Tensor out = Layers.dense(graph, prefix + "/attention/output", merged, h, std);
         return dropout(out, prefix + "/attention/output", config.hiddenDropout());
+    }
+
+    /**
+     * {@code x W (+ b)} split into heads: {@code [B, S, heads, d]}. The key has no bias: it adds
+     * q.b_k to every score of a query, which softmax cancels, so its gradient is exactly zero and
+     * AdamW would only turn float32 round-off into a random walk.
+     */
+    private Tensor projection(String name, Tensor x, boolean withBias) {
+        int h = config.hidden();
+        Tensor w = graph.weight(name + "/weight", Shape.fixed(h, h), Init.normal(config.initializerRange()));
+        Tensor y = graph.matmul(x, w);
+        if (withBias) {
+            y = graph.add(y, graph.bias(name + "/bias", Shape.fixed(h), Init.zeros()));
+        }
+        return graph.reshape(y, 0, 0, config.heads(), config.headSize());
     }
 
     private Tensor feedForward(String prefix, Tensor x) {

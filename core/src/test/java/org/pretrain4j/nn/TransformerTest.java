@@ -46,7 +46,9 @@ final class TransformerTest {
                 .containsEntry("embeddings/position", Shape.fixed(16, 16))
                 .containsEntry("embeddings/token_type", Shape.fixed(2, 16))
                 .containsEntry("embeddings/layer_norm/gamma", Shape.fixed(16))
-                .containsEntry("layer_1/attention/qkv/weight", Shape.fixed(16, 48))
+                .containsEntry("layer_1/attention/query/weight", Shape.fixed(16, 16))
+                .containsEntry("layer_1/attention/key/weight", Shape.fixed(16, 16))
+                .containsEntry("layer_1/attention/value/weight", Shape.fixed(16, 16))
                 .containsEntry("layer_1/attention/query/bias", Shape.fixed(16))
                 .containsEntry("layer_1/attention/value/bias", Shape.fixed(16))
                 .doesNotContainKey("layer_1/attention/key/bias")
@@ -55,8 +57,8 @@ final class TransformerTest {
                 .containsEntry("layer_1/ffn/output/weight", Shape.fixed(32, 16))
                 .containsEntry("layer_1/ffn/layer_norm/beta", Shape.fixed(16))
                 .doesNotContainKey("final_layer_norm/gamma");
-        // 5 embedding tensors + 13 per layer.
-        assertThat(shapes).hasSize(5 + 2 * 13);
+        // 5 embedding tensors + 15 per layer.
+        assertThat(shapes).hasSize(5 + 2 * 15);
         assertThat(model.hidden().shape()).isEqualTo(Shape.of("batch_size", "sequence_length", 16));
         assertThat(model.tokenEmbedding().name()).isEqualTo("embeddings/word");
         assertThat(g.named("dropout_seed").shape()).isEqualTo(Shape.scalar());
@@ -256,6 +258,9 @@ final class TransformerTest {
         Tensor wrong = g.weight("wrong", Shape.fixed(8, 4), org.pretrain4j.graph.Init.zeros());
         assertThatThrownBy(() -> g.matmul(model.hidden(), wrong)).isInstanceOf(GraphException.class)
                 .hasMessageContaining("MatMul").hasMessageContaining("[batch_size, sequence_length, 16]");
+        assertThatThrownBy(() -> bert.checkSequenceLength(17)).hasMessageContaining("sequence length 17 does not fit")
+                .hasMessageContaining("[1, 16]");
+        bert.checkSequenceLength(16);
         assertThatThrownBy(() -> new TransformerConfig(2, 18, 4, 32, 50, 16, 2, AttentionKind.BIDIRECTIONAL, 0.1, 0.1, 1e-12, 0.02))
                 .hasMessageContaining("hidden 18 is not a multiple of heads 4");
     }

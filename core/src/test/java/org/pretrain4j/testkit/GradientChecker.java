@@ -54,18 +54,35 @@ public final class GradientChecker {
     public static Report check(Tensor loss, List<Tensor> wrt, Map<String, NdArray> inputs, long seed, int maxElementsPerTensor) {
         requireNonNull(loss, "loss is null");
         requireNonNull(wrt, "wrt is null");
-        return check(loss, wrt, Autodiff.gradients(loss, wrt), inputs, seed, maxElementsPerTensor);
+        return check(loss, wrt, Autodiff.gradients(loss, wrt), inputs, Map.of(), seed, maxElementsPerTensor);
+    }
+
+    /**
+     * As {@link #check(Tensor, List, Map, long, int)}, with the values of some variables given (e.g. a
+     * model's real initial values); variables not in {@code variables} get random values.
+     */
+    public static Report check(Tensor loss, List<Tensor> wrt, Map<String, NdArray> inputs, Map<String, NdArray> variables,
+                               long seed, int maxElementsPerTensor) {
+        requireNonNull(loss, "loss is null");
+        requireNonNull(wrt, "wrt is null");
+        return check(loss, wrt, Autodiff.gradients(loss, wrt), inputs, variables, seed, maxElementsPerTensor);
     }
 
     /** Checks given gradient tensors (one per wrt, same shapes) instead of Autodiff's: for testing other gradient code, and this checker. */
     public static Report check(Tensor loss, List<Tensor> wrt, List<Tensor> gradients, Map<String, NdArray> inputs, long seed,
                                int maxElementsPerTensor) {
+        return check(loss, wrt, gradients, inputs, Map.of(), seed, maxElementsPerTensor);
+    }
+
+    private static Report check(Tensor loss, List<Tensor> wrt, List<Tensor> gradients, Map<String, NdArray> inputs,
+                                Map<String, NdArray> givenVariables, long seed, int maxElementsPerTensor) {
         requireNonNull(gradients, "gradients is null");
         if (gradients.size() != wrt.size()) {
             throw new IllegalArgumentException(wrt.size() + " wrt tensors but " + gradients.size() + " gradients");
         }
         SplittableRandom random = new SplittableRandom(seed);
         Map<String, NdArray> variables = randomVariables(loss, random);
+        variables.putAll(givenVariables);
         ReferenceInterpreter interpreter = new ReferenceInterpreter(inputs, variables);
         double baseLoss = interpreter.evaluate(loss).doubleValue();
         if (!Double.isFinite(baseLoss)) {

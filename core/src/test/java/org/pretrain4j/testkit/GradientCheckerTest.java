@@ -1,6 +1,7 @@
 package org.pretrain4j.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,20 @@ final class GradientCheckerTest {
         GradientChecker.Report right = GradientChecker.check(loss, List.of(w), List.of(g.mul(g.mul(w, x), g.scalar(2))), in, 1, 100);
         assertThat(right.maxRelativeError()).isLessThan(1e-8);
         assertThat(right.elementsChecked()).isEqualTo(3);
+    }
+
+    @Test
+    void usesGivenVariableValues() {
+        Graph g = new Graph();
+        Tensor w = g.weight("w", Shape.fixed(2), org.pretrain4j.graph.Init.zeros());
+        // relu-like max(w, 0): the check is exact away from 0 and the given values pick the side.
+        Tensor loss = g.sumAll(g.mul(g.max(w, g.scalar(0)), g.scalar(3)));
+        GradientChecker.Report r = GradientChecker.check(loss, List.of(w), Map.of(),
+                Map.of("w", NdArray.ofDoubles(new long[] {2}, new double[] {0.5, -0.5})), 1, 10);
+        assertThat(r.maxRelativeError()).isLessThan(1e-8);
+        assertThatThrownBy(() -> GradientChecker.check(loss, List.of(w), Map.of(),
+                Map.of("w", NdArray.ofDoubles(new long[] {3}, new double[3])), 1, 10))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'w'");
     }
 
     @Test

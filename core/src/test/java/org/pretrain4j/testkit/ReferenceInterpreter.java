@@ -252,7 +252,11 @@ public final class ReferenceInterpreter {
             return NdArray.ofLongs(new long[] {n}, out);
         }
         if (op instanceof Op.Dropout d) {
-            return dropout(in.get(0), in.get(1).longs()[0], d.rate(), d.salt());
+            long seed = in.get(1).longs()[0];
+            if (seed < 0 || seed >= (1L << 31)) {
+                throw new IllegalArgumentException(name + ": dropout seed " + seed + " is outside [0, 2^31)");
+            }
+            return dropout(in.get(0), seed, d.rate(), d.salt());
         }
         throw new IllegalArgumentException("the reference interpreter cannot evaluate " + name);
     }

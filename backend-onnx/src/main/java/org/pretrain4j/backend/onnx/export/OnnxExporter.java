@@ -137,7 +137,19 @@ public final class OnnxExporter {
         for (Map.Entry<String, Tensor> e : program.outputs().entrySet()) {
             outputDims.put(e.getKey(), exportDims(e.getValue().shape().dims()));
         }
-        OnnxLowering.Options options = new OnnxLowering.Options(request.state(), true, outputDims, metadata, graphName);
+        Map<String, org.pretrain4j.graph.HostTensor> values = new LinkedHashMap<>();
+        for (Tensor v : program.variables()) {
+            org.pretrain4j.graph.HostTensor value = request.state().get(v.name());
+            if (value == null) {
+                // Only the feature-extraction pooler may be missing (a run without NSP never trains it):
+                // it keeps its initial values, as an untrained Hugging Face pooler does.
+                org.pretrain4j.graph.Op.Variable op = (org.pretrain4j.graph.Op.Variable) v.op();
+                value = org.pretrain4j.graph.HostTensor.ofFloats(v.shape().fixedSizes(),
+                        org.pretrain4j.graph.Initializer.initialValues(op.init(), v.shape(), v.name(), program.seed()));
+            }
+            values.put(v.name(), value);
+        }
+        OnnxLowering.Options options = new OnnxLowering.Options(values, true, outputDims, metadata, graphName);
         OnnxMl.ModelProto model = OnnxLowering.lower(program, options).model();
         try (OutputStream out = Files.newOutputStream(file)) {
             model.writeTo(out);
@@ -175,6 +187,11 @@ public final class OnnxExporter {
         }
         if (request.encoder() != null) {
             checkProgram(request.encoder(), "encoder");
+            for (Tensor v : request.encoder().variables()) {
+                if (!request.state().containsKey(v.name()) && !v.name().startsWith("pooler/")) {
+                    throw new GraphException("export: no trained value for encoder variable '" + v.name() + "'");
+                }
+            }
             if (!request.encoder().outputs().keySet().equals(java.util.Set.of("output_0", "output_1"))) {
                 throw new GraphException("export: the encoder program must have exactly outputs output_0 and output_1, has "
                         + request.encoder().outputs().keySet());

@@ -1,0 +1,93 @@
+package org.pretrain4j.backend.onnx.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pretrain4j.graph.HostTensor;
+import org.pretrain4j.spi.AttentionKind;
+import org.pretrain4j.testkit.FakeTokenObjective;
+
+/** transformers.js text-generation on an exported decoder: greedy ids equal ONNX Runtime Java's, and a padded batch equals single prompts. */
+final class DecoderInteropTest {
+
+    /** Greedy decoding with the exported model and its cache, stopping at end of text. */
+    static List<Long> greedy(OrtRunner model, long[] prompt, int newTokens, long eos) throws Exception {
+        int v = ExportParityTest.DECODER.vocabularySize();
+        List<Long> out = new ArrayList<>();
+        long[][] ids = {prompt};
+        long[][] mask = {ones(prompt.length)};
+        long[][] pos = {range(0, prompt.length)};
+        Map<String, HostTensor> past = null;
+        int seen = 0;
+        for (int step = 0; step < newTokens; step++) {
+            Map<String, HostTensor> r = ExportParityTest.decode(model, ids, mask, pos, past);
+            float[] logits = r.get("logits").floats();
+            int last = (ids[0].length - 1) * v;
+            int best = 0;
+            for (int c = 1; c < v; c++) {
+                if (logits[last + c] > logits[last + best]) {
+                    best = c;
+                }
+            }
+            out.add((long) best);
+            if (best == eos) {
+                break;
+            }
+            seen += ids[0].length;
+            ids = new long[][] {{best}};
+            mask = new long[][] {ones(seen + 1)};
+            pos = new long[][] {{seen}};
+            past = r;
+        }
+        return out;
+    }
+
+    static long[] ones(int n) {
+        long[] a = new long[n];
+        java.util.Arrays.fill(a, 1);
+        return a;
+    }
+
+    static long[] range(int from, int to) {
+        long[] a = new long[to - from];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = from + i;
+        }
+        return a;
+    }
+
+    @Test
+    void transformersJsGeneratesWhatTheModelPredictsAlsoInAPaddedBatch(@TempDir Path tmp) throws Exception {
+        HandWrittenByteBpe tokenizer = new HandWrittenByteBpe();
+        ExportParityTest.Trained t = ExportParityTest.train(ExportParityTest.DECODER, tokenizer.specialTokens(),
+                new FakeTokenObjective(AttentionKind.CAUSAL), tokenizer, tmp.resolve("gpt"), new int[] {8, 4, 6}, 0);
+        List<String> prompts = List.of("the cat", "a cat sat on the mat and then");
+        JsonNode result = NodeScript.run("text-generation", t.export(), prompts);
+        assertThat(result.path("prompt_ids").get(0).toString()).isEqualTo("[257,262]");
+        long eos = tokenizer.specialTokens().eos();
+        java.util.Set<Long> allGenerated = new java.util.HashSet<>();
+        try (OrtRunner model = new OrtRunner(t.export().resolve("onnx/model.onnx"))) {
+            for (int k = 0; k < prompts.size(); k++) {
+                JsonNode promptIds = result.path("prompt_ids").get(k);
+                long[] prompt = new long[promptIds.size()];
+                for (int i = 0; i < prompt.length; i++) {
+                    prompt[i] = promptIds.get(i).asLong();
+                }
+                List<Long> expected = greedy(model, prompt, 6, eos);
+                List<Long> actual = new ArrayList<>();
+                result.path("generated_ids").get(k).forEach(n -> actual.add(n.asLong()));
+                assertThat(actual).as("greedy ids of prompt %d", k).isEqualTo(expected);
+                String single = result.path("singles").get(k).get(0).path("generated_text").asText();
+                String batched = result.path("batch").get(k).get(0).path("generated_text").asText();
+                assertThat(batched).as("prompt %d in a left-padded batch", k).isEqualTo(single);
+                allGenerated.addAll(actual);
+            }
+        }
+    }
+}
