@@ -287,10 +287,10 @@ public interface BackendContract {
         Objective objective = attention == AttentionKind.CAUSAL
                 ? new FakeTokenObjective(attention)
                 : Objectives.compose(List.of(new FakeTokenObjective(attention), new FakePairObjective()), Map.of("fake-pair", 0.5));
-        // Adam epsilon 1e-4, not BERT's 1e-6: some gradients are zero in exact arithmetic (the key bias:
-        // softmax ignores a constant added to every key) and float32 round-off of about 1e-9 there is
-        // scaled up to g / (|g| + epsilon) by Adam, a real difference from the float64 oracle that
-        // says nothing about the backend.
+        // Adam epsilon 1e-4, not BERT's 1e-6: were a gradient zero in exact arithmetic (as the key
+        // bias's was before the model dropped it), Adam would scale float32 round-off of about 1e-9
+        // up to g / (|g| + epsilon), a difference from the float64 oracle that says nothing about
+        // the backend.
         return new TrainingGraphs(TinyModels.config(attention, dropout), TinyModels.tokens(attention), objective,
                 new AdamW.Config(0.9, 0.999, 1e-4, 0.01, 1.0), SEED);
     }
