@@ -269,6 +269,10 @@ public interface ObjectiveContract {
             assertThat(e.getValue().shape().dim(0).symbol()).as("dim 0 of %s", e.getKey()).isEqualTo("batch_size");
         }
         assertThat(declaredInputs(model)).as("inputs an exported model would need").isEmpty();
+        o.exportMetadata().forEach((k, v) -> {
+            assertThat(k).as("export metadata key").matches("[a-z][a-z0-9_]*");
+            assertThat(v).as("export metadata %s", k).isNotBlank();
+        });
         Program program = new Program("inference", model.graph(), outputs, List.of(), 1);
         assertThat(program.inputs().stream().map(Tensor::name).toList()).isSubsetOf(FakeBatches.MODEL_INPUTS);
     }
