@@ -119,8 +119,11 @@ final class HuggingFaceConformanceTest {
                 PairEncoding p = ours.encodePairForModel("First sentence here.", "And the second one!");
                 assertThat(Arrays.stream(p.encoding().ids()).asLongStream().toArray()).containsExactly(pair.getIds());
                 assertThat(Arrays.stream(p.typeIds()).asLongStream().toArray()).containsExactly(pair.getTypeIds());
-                int[] ids = ours.encode(TEXTS.get(0)).ids();
-                assertThat(ours.decode(ids)).isEqualTo(theirs.decode(Arrays.stream(ids).asLongStream().toArray(), true));
+                for (String text : TEXTS) {
+                    int[] ids = ours.encodeForModel(text).ids();
+                    assertThat(ours.decode(ids)).as("decode of %s", text)
+                            .isEqualTo(theirs.decode(Arrays.stream(ids).asLongStream().toArray(), true));
+                }
             }
         }
     }
