@@ -93,6 +93,9 @@ public final class OnnxBackend implements Backend {
             options.setMemoryPatternOptimization(config.memoryPattern());
             options.setCPUArenaAllocator(config.arena());
             options.addConfigEntry("session.intra_op.allow_spinning", config.spinning() ? "1" : "0");
+            if (!config.profile().isEmpty()) {
+                options.enableProfiling(config.profile());
+            }
             if (config.device() == OnnxConfig.Device.CUDA) {
                 options.addCUDA();
             }

@@ -125,7 +125,8 @@ public final class OnnxBenchmark {
         }
         try (OnnxBackend backend = new OnnxBackend(options.backend()); Executable exe = backend.compile(step)) {
             int stepNo = 0;
-            for (int i = 0; i < options.warmupSteps(); i++) {
+            // Every distinct batch shape once at least, so that ONNX Runtime has planned memory for each.
+            for (int i = 0; i < Math.max(options.warmupSteps(), feeds.size()); i++) {
                 exe.run(select(step, feeds.get(stepNo % feeds.size()), ++stepNo));
             }
             double[] seconds = new double[options.windows()];
