@@ -49,6 +49,10 @@ public final class BenchMain {
             props.put(kv[0], kv[1]);
         }
         TransformerConfig config = TransformerConfig.preset(preset, vocab, seq, objective.attention());
+        String dropout = System.getProperty("bench.dropout");
+        if (dropout != null) {
+            config = config.withDropout(Double.parseDouble(dropout), Double.parseDouble(dropout));
+        }
         int windows = Integer.getInteger("bench.windows", 3);
         int steps = Integer.getInteger("bench.steps", 5);
         BenchOptions options = new BenchOptions(batch, seq, OnnxConfig.parse(props), mode, Integer.getInteger("bench.warmup", 3),
