@@ -22,6 +22,41 @@ public interface Corpus {
     }
 
     /**
+     * Every sentence of every document, streamed (each iteration opens a new pass and closes it at
+     * the end): what the tokenizer trainers read.
+     */
+    default Iterable<String> sentences() {
+        return () -> new java.util.Iterator<String>() {
+            private final DocumentReader reader = open();
+            private java.util.Iterator<String> current = java.util.Collections.emptyIterator();
+            private boolean closed;
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext()) {
+                    if (closed || !reader.hasNext()) {
+                        if (!closed) {
+                            closed = true;
+                            reader.close();
+                        }
+                        return false;
+                    }
+                    current = reader.next().sentences().iterator();
+                }
+                return true;
+            }
+
+            @Override
+            public String next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return current.next();
+            }
+        };
+    }
+
+    /**
      * The training or validation part of this corpus, split by document: document {@code i} is in
      * validation when a uniform draw keyed by (seed, i) is below {@code validationFraction}, so the
      * split is reproducible from the seed and needs no pass over the data.

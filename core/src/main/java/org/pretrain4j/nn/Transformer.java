@@ -12,6 +12,7 @@ import org.pretrain4j.graph.DType;
 import org.pretrain4j.graph.Graph;
 import org.pretrain4j.graph.GraphException;
 import org.pretrain4j.graph.Init;
+import org.pretrain4j.graph.Op;
 import org.pretrain4j.graph.Shape;
 import org.pretrain4j.graph.Tensor;
 import org.pretrain4j.spi.AttentionKind;
@@ -176,7 +177,7 @@ public final class Transformer implements ModelContext {
         if (existing == null) {
             return graph.input(name, dtype, shape);
         }
-        if (!(existing.op() instanceof org.pretrain4j.graph.Op.Input)) {
+        if (!(existing.op() instanceof Op.Input)) {
             throw new GraphException("input '" + name + "' clashes with a variable of the same name");
         }
         if (existing.dtype() != dtype || !existing.shape().equals(shape)) {

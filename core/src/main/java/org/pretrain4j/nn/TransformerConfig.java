@@ -41,6 +41,17 @@ public record TransformerConfig(
         return hidden / heads;
     }
 
+    /**
+     * Fails with a message a user can act on when sequences of this length do not fit the position
+     * table (the graph cannot tell at build time: the sequence dim is symbolic).
+     */
+    public void checkSequenceLength(int sequenceLength) {
+        if (sequenceLength <= 0 || sequenceLength > maxPositions) {
+            throw new IllegalArgumentException("sequence length " + sequenceLength + " does not fit the model: it must be in [1, "
+                    + maxPositions + "], the number of position embeddings (max positions)");
+        }
+    }
+
     /** A preset's sizes with BERT defaults (dropout 0.1, LayerNorm epsilon 1e-12 for BERT / 1e-5 for GPT, initialiser 0.02). */
     public static TransformerConfig preset(Preset preset, int vocabularySize, int maxPositions, AttentionKind attention) {
         boolean causal = attention == AttentionKind.CAUSAL;

@@ -19,6 +19,7 @@ import org.pretrain4j.spi.AttentionKind;
 import org.pretrain4j.spi.LossTerm;
 import org.pretrain4j.spi.ModelContext;
 import org.pretrain4j.spi.Objective;
+import org.pretrain4j.text.Tokenizer;
 
 /**
  * Several objectives trained as one, made by {@link Objectives#compose}. The part that lays out the
@@ -70,7 +71,7 @@ public final class CompositeObjective implements Objective {
     }
 
     @Override
-    public void prepare(ExampleFeatures features, org.pretrain4j.text.Tokenizer tokenizer, RandomSource random) {
+    public void prepare(ExampleFeatures features, Tokenizer tokenizer, RandomSource random) {
         for (Objective part : preparationOrder) {
             part.prepare(features, tokenizer, random);
         }

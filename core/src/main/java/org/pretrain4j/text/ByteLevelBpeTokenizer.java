@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,12 +38,26 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     private final AddedTokens splitter;
     private final SpecialTokens specialTokens;
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
+    private final boolean trimOffsets;
+    private final boolean postAddPrefixSpace;
 
     /**
      * Creates a tokenizer from a vocabulary (index = id), merges in rank order (pairs of token
      * strings whose concatenation is in the vocabulary) and the special tokens matched in raw text.
      */
     public ByteLevelBpeTokenizer(List<String> vocab, List<String[]> merges, Map<String, Integer> addedTokens) {
+        this(vocab, merges, addedTokens, false, false);
+    }
+
+    /**
+     * As above, with the ByteLevel post-processor's offset trimming of a brought tokenizer.json:
+     * {@code trimOffsets} moves offsets past leading and trailing spaces of a token, except one
+     * leading space of the first token when {@code postAddPrefixSpace}.
+     */
+    ByteLevelBpeTokenizer(List<String> vocab, List<String[]> merges, Map<String, Integer> addedTokens, boolean trimOffsets,
+            boolean postAddPrefixSpace) {
+        this.trimOffsets = trimOffsets;
+        this.postAddPrefixSpace = postAddPrefixSpace;
         this.vocab = List.copyOf(vocab);
         Map<String, Integer> map = new HashMap<>(this.vocab.size() * 2);
         for (int i = 0; i < this.vocab.size(); i++) {
@@ -137,7 +150,41 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
                 ByteLevel.split(text, from, to, (ps, pe) -> encodeWord(text, ps, pe, out));
             }
         });
-        return out.build();
+        Encoding e = out.build();
+        return trimOffsets ? trim(e) : e;
+    }
+
+    /** Hugging Face's ByteLevel post-processor offset trimming (offsets only; ids unchanged). */
+    private Encoding trim(Encoding e) {
+        int[] starts = e.starts().clone();
+        int[] ends = e.ends().clone();
+        char space = ByteLevel.BYTE_TO_CHAR[' '];
+        for (int i = 0; i < e.length(); i++) {
+            String token = vocab.get(e.ids()[i]);
+            int leading = 0;
+            while (leading < token.length() && (token.charAt(leading) == space || Character.isWhitespace(token.charAt(leading)))) {
+                leading++;
+            }
+            int trailing = 0;
+            while (trailing < token.length()
+                    && (token.charAt(token.length() - 1 - trailing) == space || Character.isWhitespace(token.charAt(token.length() - 1 - trailing)))) {
+                trailing++;
+            }
+            if (leading > 0) {
+                boolean first = i == 0 || starts[i] == 0;
+                if (!(first && postAddPrefixSpace && leading == 1)) {
+                    starts[i] = Math.min(starts[i] + leading, ends[i]);
+                }
+            }
+            if (trailing > 0 && ends[i] >= trailing) {
+                ends[i] = Math.max(ends[i] - trailing, starts[i]);
+            }
+        }
+        return new Encoding(e.ids(), starts, ends, e.wordStarts());
+    }
+
+    boolean trimOffsets() {
+        return trimOffsets;
     }
 
     /** The byte-level strings of the pre-tokens of a text: what the trainer counts. */
@@ -280,12 +327,4 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         return "ByteLevelBpeTokenizer[vocab=" + vocab.size() + ", merges=" + merges.size() + "]";
     }
 
-    static String[] splitMerge(String line) {
-        String[] parts = line.split(" ", -1);
-        return parts.length == 2 ? parts : null;
-    }
-
-    static int[] copy(int[] a) {
-        return Arrays.copyOf(a, a.length);
-    }
 }

@@ -109,7 +109,7 @@ final class HuggingFaceJson {
         Map<String, Object> root = header(t.addedTokens());
         root.put("normalizer", null);
         root.put("pre_tokenizer", byteLevel(false, true));
-        root.put("post_processor", byteLevel(false, false));
+        root.put("post_processor", byteLevel(false, t.trimOffsets()));
         root.put("decoder", byteLevel(true, true));
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("type", "BPE");
@@ -266,6 +266,12 @@ final class HuggingFaceJson {
             throw new TokenizerFormatException(file, "pre_tokenizer must be BertPreTokenizer for WordPiece, found "
                     + (p == null || p.isNull() ? "null" : "'" + text(p, "type", null) + "'"));
         }
+        JsonNode post = root.get("post_processor");
+        if (post != null && !post.isNull() && !"TemplateProcessing".equals(text(post, "type", ""))
+                && !"BertProcessing".equals(text(post, "type", ""))) {
+            throw new TokenizerFormatException(file, "post_processor '" + text(post, "type", null)
+                    + "' is not supported with WordPiece (supported: TemplateProcessing or BertProcessing with [CLS] and [SEP])");
+        }
         String unk = text(model, "unk_token", "[UNK]");
         String prefix = text(model, "continuing_subword_prefix", "##");
         int maxChars = model.path("max_input_chars_per_word").asInt(100);
@@ -326,8 +332,19 @@ final class HuggingFaceJson {
             merges.add(pair);
             k++;
         }
+        JsonNode post = root.get("post_processor");
+        boolean trim = false;
+        boolean postPrefix = false;
+        if (post != null && !post.isNull()) {
+            if (!"ByteLevel".equals(text(post, "type", ""))) {
+                throw new TokenizerFormatException(file, "post_processor '" + text(post, "type", null)
+                        + "' is not supported with byte-level BPE (supported: ByteLevel or null)");
+            }
+            trim = post.path("trim_offsets").asBoolean(true);
+            postPrefix = post.path("add_prefix_space").asBoolean(true);
+        }
         try {
-            return new ByteLevelBpeTokenizer(vocab, merges, added);
+            return new ByteLevelBpeTokenizer(vocab, merges, added, trim, postPrefix);
         } catch (IllegalArgumentException e) {
             throw new TokenizerFormatException(file, e.getMessage(), e);
         }

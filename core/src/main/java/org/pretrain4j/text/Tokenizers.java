@@ -20,6 +20,31 @@ public final class Tokenizers {
     }
 
     /**
+     * Trains a tokenizer of {@code kind} on {@code texts} with the default options: WordPiece
+     * lower-cases and strips accents when {@code lowercase} (pairs seen at least twice, full
+     * alphabet); byte-level BPE ignores {@code lowercase}.
+     */
+    public static Tokenizer train(Tokenizer.Kind kind, Iterable<String> texts, int vocabSize, boolean lowercase) {
+        requireNonNull(kind, "kind is null");
+        if (kind == Tokenizer.Kind.WORDPIECE) {
+            return WordPieceTrainer.train(texts, new WordPieceTrainer.Options(vocabSize, lowercase, lowercase, 2, 0));
+        }
+        return BpeTrainer.train(texts, BpeTrainer.Options.of(vocabSize));
+    }
+
+    /** Parses a kind name as users write it: "wordpiece" or "bpe" (also "byte-level-bpe"), case-insensitive. */
+    public static Tokenizer.Kind parseKind(String name) {
+        String n = name.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        if (n.equals("wordpiece") || n.equals("word-piece")) {
+            return Tokenizer.Kind.WORDPIECE;
+        }
+        if (n.equals("bpe") || n.equals("byte-level-bpe") || n.equals("bytelevel-bpe")) {
+            return Tokenizer.Kind.BYTE_LEVEL_BPE;
+        }
+        throw new IllegalArgumentException("unknown tokenizer type '" + name + "'; choose wordpiece or bpe");
+    }
+
+    /**
      * Loads a Hugging Face {@code tokenizer.json}, a BERT {@code vocab.txt}, or a folder holding
      * either (tokenizer.json preferred). A vocab.txt is lower-cased unless it contains an upper-case
      * token (a cased vocabulary); accents are stripped when lower-casing, as BERT does.

@@ -120,6 +120,9 @@ public final class Trainer {
         if (checkpoint.isEmpty()) {
             throw new TrainingException("No checkpoint to resume from in " + store.directory());
         }
+        for (Path aside : store.setAsideNewerThan(checkpoint.get().step())) {
+            message("Set aside the damaged checkpoint as " + aside);
+        }
         CheckpointMetadata m = checkpoint.get().metadata();
         if (m.seed() != config.seed()) {
             throw new TrainingException("Cannot resume " + checkpoint.get().directory() + " with seed " + config.seed()
@@ -142,7 +145,7 @@ public final class Trainer {
         if (evalData == null) {
             throw new TrainingException("No held-out data was given to evaluate on");
         }
-        try (Executable exec = backend.compile(program)) {
+        try (Executable exec = compileOnLargeStack(backend, program)) {
             Set<String> names = new LinkedHashSet<>();
             for (Tensor v : program.variables()) {
                 names.add(v.name());
@@ -295,11 +298,52 @@ public final class Trainer {
     }
 
     private Executable compile(Program program, List<Executable> compiled, SharedState state) {
-        Executable e = backend.compile(program);
+        Executable e = compileOnLargeStack(backend, program);
         compiled.add(e);
         programByExecutable.put(e, program);
         state.register(e, program);
         return e;
+    }
+
+    /**
+     * Compiles on a thread with a 64 MB stack. ONNX Runtime 1.29's session creation recurses in
+     * native code deeply enough that the training graph of the {@code tiny} preset crashes the JVM
+     * (SIGSEGV, no error report) on a default 1 MB thread stack, which is what {@code main} runs on.
+     */
+    static Executable compileOnLargeStack(Backend backend, Program program) {
+        Executable[] result = new Executable[1];
+        Throwable[] error = new Throwable[1];
+        Thread compiler = new Thread(null, () -> {
+            try {
+                result[0] = backend.compile(program);
+            } catch (Throwable t) {
+                error[0] = t;
+            }
+        }, "pretrain4j-compile-" + program.name(), 64L << 20);
+        compiler.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                compiler.join();
+                break;
+            } catch (InterruptedException e) {
+                // The executable must not leak: wait for it, then restore the interrupt.
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (error[0] instanceof RuntimeException r) {
+            throw r;
+        }
+        if (error[0] instanceof Error err) {
+            throw err;
+        }
+        if (error[0] != null) {
+            throw new TrainingException("Compiling program '" + program.name() + "' failed: " + error[0], error[0]);
+        }
+        return result[0];
     }
 
     private EvalRecord evaluate(long step, Executable exec, Program program) {

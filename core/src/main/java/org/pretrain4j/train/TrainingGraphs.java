@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.pretrain4j.data.ExampleLayout;
 import org.pretrain4j.graph.AdamW;
 import org.pretrain4j.graph.Autodiff;
@@ -323,7 +324,7 @@ public final class TrainingGraphs {
         for (LossTerm t : terms) {
             putOutput(outputs, t.name() + "/loss_sum", t.lossSum());
             putOutput(outputs, t.name() + "/count", t.count());
-            for (Map.Entry<String, Tensor> m : new java.util.TreeMap<>(t.metricSums()).entrySet()) {
+            for (Map.Entry<String, Tensor> m : new TreeMap<>(t.metricSums()).entrySet()) {
                 putOutput(outputs, t.name() + "/" + m.getKey(), m.getValue());
             }
         }

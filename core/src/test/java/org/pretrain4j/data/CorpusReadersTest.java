@@ -72,6 +72,21 @@ final class CorpusReadersTest {
     }
 
     @Test
+    void europarlLinesKeepTheBodySplitIntoSentences(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("e.txt");
+        Files.writeString(f, "Title one\t2004-03-30\tFirst sentence here. Second one follows!\nTitle two\t1999-01-01\t   \n");
+        FileCorpus corpus = Corpora.open(f.toString(), CorpusOptions.defaults().withFormat(CorpusFormat.EUROPARL));
+        assertThat(sentences(corpus)).containsExactly(List.of("First sentence here.", "Second one follows!"));
+        try (DocumentReader r = corpus.open()) {
+            r.forEachRemaining(d -> { });
+            assertThat(r.emptyDocuments()).isEqualTo(1);
+        }
+        assertThat(CorpusFormat.parse(" Europarl ")).isEqualTo(CorpusFormat.EUROPARL);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CorpusFormat.parse("csv"))
+                .hasMessageContaining("unknown corpus format 'csv'; choose one of bert, text, jsonl, europarl");
+    }
+
+    @Test
     void foldersAndGlobsReadTextFilesInSortedOrder(@TempDir Path dir) throws IOException {
         Files.createDirectories(dir.resolve("sub"));
         Files.writeString(dir.resolve("sub/2.txt"), "Two.\n");

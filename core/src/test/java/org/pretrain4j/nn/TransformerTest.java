@@ -258,6 +258,9 @@ final class TransformerTest {
         Tensor wrong = g.weight("wrong", Shape.fixed(8, 4), org.pretrain4j.graph.Init.zeros());
         assertThatThrownBy(() -> g.matmul(model.hidden(), wrong)).isInstanceOf(GraphException.class)
                 .hasMessageContaining("MatMul").hasMessageContaining("[batch_size, sequence_length, 16]");
+        assertThatThrownBy(() -> bert.checkSequenceLength(17)).hasMessageContaining("sequence length 17 does not fit")
+                .hasMessageContaining("[1, 16]");
+        bert.checkSequenceLength(16);
         assertThatThrownBy(() -> new TransformerConfig(2, 18, 4, 32, 50, 16, 2, AttentionKind.BIDIRECTIONAL, 0.1, 0.1, 1e-12, 0.02))
                 .hasMessageContaining("hidden 18 is not a multiple of heads 4");
     }

@@ -92,6 +92,50 @@ public interface BackendContract {
                 TinyModels.merge(batch.inputs(), graphs.lossScales(batch.counts()), seedInput(8)));
     }
 
+    @Test
+    default void oneExecutableRunsAnyBatchAndSequenceSize() {
+        TrainingGraphs graphs = graphs(AttentionKind.BIDIRECTIONAL, 0.0);
+        Program program = graphs.evaluationStep();
+        try (Backend backend = createBackend(); Executable executable = backend.compile(program);
+                Backend reference = new ReferenceBackend(); Executable oracle = reference.compile(program)) {
+            int[][] shapes = {{8, 5, 6}, {4, 3}, {12, 12, 2, 7, 9}};
+            int[] sequences = {8, 4, 12};
+            for (int i = 0; i < shapes.length; i++) {
+                Batch batch = TinyModels.batch(graphs.objective(), TinyModels.BERT_TOKENS, shapes[i], sequences[i], 90 + i);
+                Map<String, HostTensor> inputs = inputsOf(program, batch.inputs());
+                assertClose("batch " + shapes[i].length + " x " + sequences[i], executable.run(inputs), oracle.run(inputs));
+            }
+        }
+    }
+
+    @Test
+    default void runsAreRepeatableAndOutputsReadTheStateBeforeTheUpdate() {
+        TrainingGraphs graphs = graphs(AttentionKind.CAUSAL, 0.1);
+        Batch batch = gptBatch(graphs, 95);
+        Program eval = graphs.evaluationStep();
+        Program step = graphs.trainingStep();
+        try (Backend backend = createBackend(); Executable evaluation = backend.compile(eval);
+                Executable training = backend.compile(step)) {
+            Map<String, HostTensor> evalInputs = inputsOf(eval, batch.inputs());
+            Map<String, HostTensor> first = evaluation.run(evalInputs);
+            Map<String, HostTensor> second = evaluation.run(evalInputs);
+            for (String name : first.keySet()) {
+                assertThat(second.get(name).floats()).as("second run of " + name).isEqualTo(first.get(name).floats());
+            }
+            Map<String, HostTensor> stepInputs = inputsOf(step, TinyModels.merge(batch.inputs(), graphs.lossScales(batch.counts()),
+                    seedInput(3), stepInputs(1e-2, 1)));
+            Map<String, HostTensor> before = training.readState();
+            Map<String, HostTensor> out = training.run(stepInputs);
+            // Back to the state before the step, the same inputs give the same loss: outputs read the
+            // state before the update and nothing else carries over between runs (exact resume needs this).
+            training.loadState(before);
+            Map<String, HostTensor> again = training.run(stepInputs);
+            assertThat(again.get(TrainingGraphs.LOSS).floatValue()).isEqualTo(out.get(TrainingGraphs.LOSS).floatValue());
+            String word = "embeddings/word";
+            assertThat(training.readState().get(word).floats()).as("parameters move").isNotEqualTo(before.get(word).floats());
+        }
+    }
+
     // ---- state ----
 
     @Test
@@ -243,10 +287,10 @@ public interface BackendContract {
         Objective objective = attention == AttentionKind.CAUSAL
                 ? new FakeTokenObjective(attention)
                 : Objectives.compose(List.of(new FakeTokenObjective(attention), new FakePairObjective()), Map.of("fake-pair", 0.5));
-        // Adam epsilon 1e-4, not BERT's 1e-6: some gradients are zero in exact arithmetic (the key bias:
-        // softmax ignores a constant added to every key) and float32 round-off of about 1e-9 there is
-        // scaled up to g / (|g| + epsilon) by Adam, a real difference from the float64 oracle that
-        // says nothing about the backend.
+        // Adam epsilon 1e-4, not BERT's 1e-6: were a gradient zero in exact arithmetic (as the key
+        // bias's was before the model dropped it), Adam would scale float32 round-off of about 1e-9
+        // up to g / (|g| + epsilon), a difference from the float64 oracle that says nothing about
+        // the backend.
         return new TrainingGraphs(TinyModels.config(attention, dropout), TinyModels.tokens(attention), objective,
                 new AdamW.Config(0.9, 0.999, 1e-4, 0.01, 1.0), SEED);
     }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.pretrain4j.data.Batch;
+import org.pretrain4j.data.Batcher;
 import org.pretrain4j.data.BatchBuilder;
 import org.pretrain4j.data.Example;
 import org.pretrain4j.data.ExampleFeatures;
@@ -122,11 +123,9 @@ public interface ObjectiveContract {
         return out;
     }
 
+    /** Collates as the app's data pipeline does, with the real {@link Batcher}. */
     private Batch collate(Objective objective, List<ExampleFeatures> features) {
-        BatchBuilder b = new BatchBuilder();
-        FakeBatches.putModelInputs(features, sequenceLength(), tokenizer().specialTokens().pad(), b);
-        objective.collate(features, sequenceLength(), b);
-        return b.build(features.size(), (long) features.size() * sequenceLength());
+        return new Batcher(objective, tokenizer(), sequenceLength()).collate(features);
     }
 
     @Test
@@ -270,6 +269,10 @@ public interface ObjectiveContract {
             assertThat(e.getValue().shape().dim(0).symbol()).as("dim 0 of %s", e.getKey()).isEqualTo("batch_size");
         }
         assertThat(declaredInputs(model)).as("inputs an exported model would need").isEmpty();
+        o.exportMetadata().forEach((k, v) -> {
+            assertThat(k).as("export metadata key").matches("[a-z][a-z0-9_]*");
+            assertThat(v).as("export metadata %s", k).isNotBlank();
+        });
         Program program = new Program("inference", model.graph(), outputs, List.of(), 1);
         assertThat(program.inputs().stream().map(Tensor::name).toList()).isSubsetOf(FakeBatches.MODEL_INPUTS);
     }

@@ -39,7 +39,28 @@ final class HuggingFaceConformanceTest {
             "Mixed: The European Parliament [MASK] adopted the resolution <|endoftext|> yesterday.",
             "Control\u0000chars\u0007and\u00ADsoft\u200Bhyphen\u00A0nbsp\u2009thin",
             "Ελληνικά κείμενα και русский текст и العربية والعبرية עברית",
-            "x", "!", " ", "a b", "ﬁnance ﬀ Ⅻ ① ²");
+            "x", "!", " ", "a b", "ﬁnance ﬀ Ⅻ ① ²",
+            "foo[MASK]bar [CLS][SEP] [mask] <|endoftext|><|endoftext|>x",
+            "e\u0301 combining, İIıi ΣΑΣ ς, Ǆ ǅ ǆ, ß ẞ, Å Å",
+            "zero\u200Dwidth\uFEFFbom \u3000ideographic space\u2028line sep",
+            "tab\tonly\u000Bvertical\u000Cformfeed\u0085nel\r\nwindows");
+
+    /** Random strings over a pool that mixes every class the normalisers and pre-tokenizers treat specially. */
+    static List<String> fuzz(long seed, int count) {
+        String pool = "aZé ñ\t\n  '!?.,-_東京한😀👍🏽\u200D\u00A0\u0301İΣ1²Ⅻ[MASK]<|endoftext|>s'reﬁ\u0000\uFFFD";
+        int[] cps = pool.codePoints().toArray();
+        java.util.Random random = new java.util.Random(seed);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            StringBuilder sb = new StringBuilder();
+            int n = random.nextInt(25);
+            for (int k = 0; k < n; k++) {
+                sb.appendCodePoint(cps[random.nextInt(cps.length)]);
+            }
+            out.add(sb.toString());
+        }
+        return out;
+    }
 
     static List<String> trainingTexts;
 
@@ -88,6 +109,9 @@ final class HuggingFaceConformanceTest {
                     assertSame(ours, theirs, text, false);
                     assertSame(ours, theirs, text, true);
                 }
+                for (String text : fuzz(lower ? 1 : 2, 400)) {
+                    assertSame(ours, theirs, text, true);
+                }
                 // The comparison is not vacuous: special tokens in raw text and many word pieces.
                 assertThat(theirs.encode(TEXTS.get(12)).getIds()).contains((long) ours.specialTokens().mask());
                 assertThat(theirs.encode(TEXTS.get(1)).getIds().length).isGreaterThan(20);
@@ -95,8 +119,11 @@ final class HuggingFaceConformanceTest {
                 PairEncoding p = ours.encodePairForModel("First sentence here.", "And the second one!");
                 assertThat(Arrays.stream(p.encoding().ids()).asLongStream().toArray()).containsExactly(pair.getIds());
                 assertThat(Arrays.stream(p.typeIds()).asLongStream().toArray()).containsExactly(pair.getTypeIds());
-                int[] ids = ours.encode(TEXTS.get(0)).ids();
-                assertThat(ours.decode(ids)).isEqualTo(theirs.decode(Arrays.stream(ids).asLongStream().toArray(), true));
+                for (String text : TEXTS) {
+                    int[] ids = ours.encodeForModel(text).ids();
+                    assertThat(ours.decode(ids)).as("decode of %s", text)
+                            .isEqualTo(theirs.decode(Arrays.stream(ids).asLongStream().toArray(), true));
+                }
             }
         }
     }
@@ -108,12 +135,48 @@ final class HuggingFaceConformanceTest {
         ours.save(file);
         try (HuggingFaceTokenizer theirs = huggingFace(file)) {
             assertThat(theirs.encode(TEXTS.get(3)).getIds().length).isGreaterThan(20);
+            for (String text : fuzz(3, 400)) {
+                assertSame(ours, theirs, text, false);
+            }
             for (String text : TEXTS) {
                 assertSame(ours, theirs, text, false);
                 assertSame(ours, theirs, text, true);
                 int[] ids = ours.encode(text).ids();
                 assertThat(ours.decode(ids)).as("round trip").isEqualTo(text.replace("<|endoftext|>", ""));
                 assertThat(ours.decode(ids)).isEqualTo(theirs.decode(Arrays.stream(ids).asLongStream().toArray(), true));
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void broughtTokenizerJsonVariantsLoadAndMatchHuggingFace(@TempDir Path dir) throws IOException {
+        // As Hugging Face itself writes them: strip_accents null (follows lowercase), merges as pairs,
+        // a ByteLevel post-processor that trims offsets (GPT-2 style add_prefix_space true there).
+        Map<String, Object> bert = HuggingFaceJson.toJson(
+                WordPieceTrainer.train(trainingTexts, new WordPieceTrainer.Options(1200, true, true, 2, 0)));
+        ((Map<String, Object>) bert.get("normalizer")).put("strip_accents", null);
+        Map<String, Object> gpt = HuggingFaceJson.toJson(BpeTrainer.train(trainingTexts, BpeTrainer.Options.of(1200)));
+        Map<String, Object> model = (Map<String, Object>) gpt.get("model");
+        List<List<String>> pairs = new ArrayList<>();
+        for (String m : (List<String>) model.get("merges")) {
+            pairs.add(Arrays.asList(m.split(" ")));
+        }
+        model.put("merges", pairs);
+        Map<String, Object> post = (Map<String, Object>) gpt.get("post_processor");
+        post.put("trim_offsets", true);
+        post.put("add_prefix_space", true);
+        for (Map<String, Object> json : List.of(bert, gpt)) {
+            Path file = dir.resolve(json == bert ? "bert.json" : "gpt.json");
+            HuggingFaceJson.MAPPER.writeValue(file.toFile(), json);
+            Tokenizer ours = Tokenizers.load(file);
+            try (HuggingFaceTokenizer theirs = huggingFace(file)) {
+                for (String text : TEXTS) {
+                    assertSame(ours, theirs, text, true);
+                }
+                for (String text : fuzz(4, 300)) {
+                    assertSame(ours, theirs, text, true);
+                }
             }
         }
     }

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pretrain4j.data.Batch;
-import org.pretrain4j.data.RandomSource;
 import org.pretrain4j.graph.AdamW;
 import org.pretrain4j.graph.HostTensor;
 import org.pretrain4j.objective.Objectives;
@@ -20,6 +18,7 @@ import org.pretrain4j.spi.Objective;
 import org.pretrain4j.testkit.FakePairObjective;
 import org.pretrain4j.testkit.FakeTokenObjective;
 import org.pretrain4j.testkit.ReferenceBackend;
+import org.pretrain4j.testkit.TinyBatches;
 import org.pretrain4j.testkit.TinyModels;
 
 /** The trainer on the real training graphs of a tiny transformer with a two-term objective, dropout and accumulation. */
@@ -31,41 +30,6 @@ final class TransformerTrainingTest {
 
     private static final Objective OBJECTIVE = Objectives.compose(
             List.of(new FakeTokenObjective(AttentionKind.BIDIRECTIONAL), new FakePairObjective()), Map.of());
-
-    /** Batches of tiny random examples keyed by (seed, epoch, first example index), epochs of 12 examples. */
-    private record TinyBatches(long seed, int batchSize) implements BatchSource {
-        @Override
-        public Stream open(DataPosition start) {
-            return new Stream() {
-                long epoch = start.epoch();
-                long index = start.exampleIndex();
-
-                @Override
-                public Batch next() {
-                    if (index >= 12) {
-                        epoch++;
-                        index = 0;
-                    }
-                    RandomSource r = RandomSource.of(seed, epoch, index);
-                    int[] lengths = new int[batchSize];
-                    for (int i = 0; i < batchSize; i++) {
-                        lengths[i] = r.nextInt(5, TinyModels.SEQUENCE + 1);
-                    }
-                    Batch b = TinyModels.batch(OBJECTIVE, TinyModels.BERT_TOKENS, lengths, TinyModels.SEQUENCE, r.nextLong());
-                    index += batchSize;
-                    return b;
-                }
-
-                @Override
-                public DataPosition position() {
-                    return new DataPosition(epoch, index);
-                }
-
-                @Override
-                public void close() {}
-            };
-        }
-    }
 
     private static final class Losses implements TrainingListener {
         final Map<Long, StepRecord> steps = new LinkedHashMap<>();
@@ -87,8 +51,8 @@ final class TransformerTrainingTest {
         return Trainer.builder().config(config).backend(new ReferenceBackend())
                 .programs(TrainingPrograms.of(graphs, config.accumulationSteps()))
                 .objective(OBJECTIVE)
-                .trainData(new TinyBatches(SEED, config.batchSize()))
-                .evalData(new TinyBatches(SEED + 100, 4))
+                .trainData(new TinyBatches(OBJECTIVE, TinyModels.BERT_TOKENS, SEED, config.batchSize(), 12))
+                .evalData(new TinyBatches(OBJECTIVE, TinyModels.BERT_TOKENS, SEED + 100, 4, 12))
                 .runDirectory(run)
                 .listener(listener);
     }

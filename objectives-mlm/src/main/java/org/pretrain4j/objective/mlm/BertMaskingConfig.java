@@ -17,7 +17,7 @@ import org.pretrain4j.spi.PropertySpec;
 public record BertMaskingConfig(Selection selection, double rate, Integer maxPredictions, MaskReplacement replacement) {
     /** Every key, with its default. */
     public static final List<PropertySpec> PROPERTIES = MaskingLaw.with(List.of(
-            new PropertySpec("selection", "exact", "exact: google BERT's fixed budget; bernoulli: each token on its own, as Hugging Face")));
+            new PropertySpec("selection", "exact", "Exact: google BERT's fixed budget; bernoulli: each token on its own, as Hugging Face")));
 
     public BertMaskingConfig {
         requireNonNull(selection, "selection is null");

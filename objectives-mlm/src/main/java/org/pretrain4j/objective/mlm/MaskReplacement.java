@@ -20,9 +20,9 @@ public record MaskReplacement(double mask, double random, double keep) {
 
     /** The properties every strategy accepts for the split, with BERT's defaults. */
     public static final List<PropertySpec> PROPERTIES = List.of(
-            new PropertySpec("mask", Double.toString(BERT.mask), "probability that a chosen position becomes the mask token"),
-            new PropertySpec("random", Double.toString(BERT.random), "probability that a chosen position becomes a random ordinary token"),
-            new PropertySpec("keep", Double.toString(BERT.keep), "probability that a chosen position keeps its token"));
+            new PropertySpec("mask", Double.toString(BERT.mask), "Probability that a chosen position becomes the mask token"),
+            new PropertySpec("random", Double.toString(BERT.random), "Probability that a chosen position becomes a random ordinary token"),
+            new PropertySpec("keep", Double.toString(BERT.keep), "Probability that a chosen position keeps its token"));
 
     private static final double SUM_TOLERANCE = 1e-9;
 

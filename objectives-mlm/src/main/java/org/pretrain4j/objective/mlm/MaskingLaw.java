@@ -12,11 +12,12 @@ import org.pretrain4j.spi.PropertySpec;
 /** The parts the strategies share: candidate positions, words, the prediction budget and the rate properties. */
 final class MaskingLaw {
     static final String DEFAULT_RATE = "0.15";
+    static final String NO_CAP = "none";
 
     /** The rate and cap every strategy accepts. */
     static final List<PropertySpec> RATE_PROPERTIES = List.of(
-            new PropertySpec("rate", DEFAULT_RATE, "fraction of the maskable tokens to predict"),
-            new PropertySpec("max-predictions", null, "at most this many predictions per example (default: no cap)"));
+            new PropertySpec("rate", DEFAULT_RATE, "Fraction of the maskable tokens to predict"),
+            new PropertySpec("max-predictions", NO_CAP, "At most this many predictions per example, or none for no cap"));
 
     private MaskingLaw() {}
 
@@ -28,8 +29,9 @@ final class MaskingLaw {
         return rate;
     }
 
+    /** The cap, or null for {@value #NO_CAP}. */
     static Integer maxPredictions(PluginProperties p) {
-        return p.optionalInteger("max-predictions", 1, Integer.MAX_VALUE);
+        return NO_CAP.equals(p.string("max-predictions")) ? null : p.optionalInteger("max-predictions", 1, Integer.MAX_VALUE);
     }
 
     static List<PropertySpec> with(List<PropertySpec> own) {

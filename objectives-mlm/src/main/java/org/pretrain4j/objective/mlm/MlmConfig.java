@@ -39,7 +39,7 @@ public record MlmConfig(String strategy, Map<String, String> strategyProperties)
 
     private static List<PropertySpec> properties() {
         List<PropertySpec> all = new ArrayList<>();
-        all.add(new PropertySpec("strategy", "bert", "masking strategy that chooses the predicted positions (see 'plugins')"));
+        all.add(new PropertySpec("strategy", "bert", "Masking strategy that chooses the predicted positions (see 'plugins')"));
         List<PropertySpec> shared = new ArrayList<>(MaskingLaw.RATE_PROPERTIES);
         shared.addAll(MaskReplacement.PROPERTIES);
         for (PropertySpec s : shared) {

@@ -16,8 +16,8 @@ import org.pretrain4j.spi.PropertySpec;
 public record SpanMaskingConfig(double rate, Integer maxPredictions, double geometricP, int maxSpan, MaskReplacement replacement) {
     /** Every key, with its default. */
     public static final List<PropertySpec> PROPERTIES = MaskingLaw.with(List.of(
-            new PropertySpec("geometric-p", "0.2", "parameter of the geometric law of span lengths in words"),
-            new PropertySpec("max-span", "10", "longest span in words")));
+            new PropertySpec("geometric-p", "0.2", "Parameter of the geometric law of span lengths in words"),
+            new PropertySpec("max-span", "10", "Longest span in words")));
 
     public SpanMaskingConfig {
         requireNonNull(replacement, "replacement is null");

@@ -32,6 +32,7 @@ final class BertMaskingStrategyTest implements MaskingStrategyContract {
     void defaults() {
         BertMaskingConfig c = BertMaskingConfig.parse(Map.of());
         assertThat(c).isEqualTo(new BertMaskingConfig(BertMaskingConfig.Selection.EXACT, 0.15, null, MaskReplacement.BERT));
+        assertThat(BertMaskingConfig.parse(Map.of("max-predictions", "none"))).as("the listed default").isEqualTo(c);
     }
 
     @Test

@@ -10,7 +10,7 @@ import org.pretrain4j.spi.PropertySpec;
 public record SopConfig(double swapProbability) {
     /** Every key, with its default. */
     public static final List<PropertySpec> PROPERTIES = List.of(
-            new PropertySpec("swap-probability", "0.5", "probability that a pair's segments are swapped (label 1)"));
+            new PropertySpec("swap-probability", "0.5", "Probability that a pair's segments are swapped (label 1)"));
 
     public SopConfig {
         if (!(swapProbability > 0 && swapProbability < 1)) {

@@ -137,8 +137,12 @@ final class SentencePairStatisticsTest {
         Batcher batcher = new Batcher(mlmSop, TOKENIZER, 128);
         long continuations = 0;
         long swapped = 0;
+        List<ExampleFeatures> someSwapped = new ArrayList<>();
         for (Example e : pairs()) {
             ExampleFeatures f = batcher.prepare(e, 11, 0);
+            if (someSwapped.size() < 8 && f.example() != e) {
+                someSwapped.add(f);
+            }
             long label = f.scalar("sentence_order_label");
             if (e.pairLabel() == 1) {
                 assertThat(label).isEqualTo(-100);
@@ -162,5 +166,17 @@ final class SentencePairStatisticsTest {
             }
         }
         assertThat((double) swapped / continuations).isCloseTo(0.5, within(4 * Math.sqrt(0.25 / continuations)));
+
+        // The batcher reads the re-arranged example: token_type_ids follow the swapped segments.
+        Batch batch = batcher.collate(someSwapped);
+        long[] types = batch.inputs().get("token_type_ids").longs();
+        long[] labels = batch.inputs().get("sentence_order_labels").longs();
+        for (int k = 0; k < someSwapped.size(); k++) {
+            Example x = someSwapped.get(k).example();
+            assertThat(labels[k]).isEqualTo(1);
+            for (int i = 0; i < x.length(); i++) {
+                assertThat(types[k * 128 + i]).isEqualTo(x.segments()[i]);
+            }
+        }
     }
 }
