@@ -48,10 +48,10 @@ final class CorpusReadersTest {
     @Test
     void plainTextParagraphsAreDocumentsSplitIntoSentences(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("b.txt");
-        Files.writeString(f, "Smith went to Washington. He met\nthe President! Did he?\n\nA new paragraph here.\n");
+        Files.writeString(f, "Mr. J. Smith went to Washington, e.g. by train. He met\nthe President! Did he?\n\nA new paragraph here.\n");
         FileCorpus corpus = Corpora.open(f.toString(), CorpusOptions.defaults().withFormat(CorpusFormat.TEXT));
         assertThat(sentences(corpus)).containsExactly(
-                List.of("Smith went to Washington.", "He met the President!", "Did he?"), List.of("A new paragraph here."));
+                List.of("Mr. J. Smith went to Washington, e.g. by train.", "He met the President!", "Did he?"), List.of("A new paragraph here."));
     }
 
     @Test
