@@ -20,6 +20,10 @@ public final class Main {
 
     /** Runs one command line and returns its exit code (0 ok, 1 runtime failure, 2 usage error). */
     public static int run(String[] args, Output output) {
+        return BigStack.call(() -> runHere(args, output));
+    }
+
+    private static int runHere(String[] args, Output output) {
         boolean stacktrace = Arrays.asList(args).contains("--stacktrace");
         try {
             ClassLoader loader = PluginClassLoaders.withPlugins(pluginsDirectory(args), Main.class.getClassLoader());

@@ -9,6 +9,6 @@ public final class TokenizerFiles {
 
     /** Loads a Hugging Face tokenizer.json or a BERT vocab.txt. */
     public static Tokenizer load(Path file) {
-        throw UserException.runtime("Loading tokenizers is not wired yet: " + file);
+        return org.pretrain4j.app.run.RunData.load(file, "--tokenizer");
     }
 }

@@ -32,7 +32,7 @@ public final class Corpora {
 
     static List<Path> resolve(String spec) {
         int wildcard = firstWildcard(spec);
-        if (wildcard >= 0) {
+        if (wildcard >= 0 && !Files.exists(Paths.get(spec))) {
             int slash = spec.lastIndexOf('/', wildcard);
             Path base = slash < 0 ? Paths.get(".") : Paths.get(spec.substring(0, slash + 1));
             if (!Files.isDirectory(base)) {

@@ -101,6 +101,9 @@ public final class PackedBlocks implements ExampleSource {
             while (pending.isEmpty() && !finished) {
                 advance();
             }
+            if (pending.isEmpty() && index == 0) {
+                throw TokenizingReader.nothingIn(corpus, reader.documents());
+            }
             return !pending.isEmpty();
         }
 

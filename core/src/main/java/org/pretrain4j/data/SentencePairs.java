@@ -269,6 +269,9 @@ public final class SentencePairs implements ExampleSource {
                     fill();
                     int position = (int) (current - firstIndex);
                     if (position >= buffer.size()) {
+                        if (index == 0 && buffer.isEmpty()) {
+                            throw TokenizingReader.nothingIn(corpus, reader.documents());
+                        }
                         return false;
                     }
                     if (buffer.size() < 2) {

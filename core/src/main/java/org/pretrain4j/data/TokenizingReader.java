@@ -59,6 +59,12 @@ final class TokenizingReader implements AutoCloseable {
         return documents;
     }
 
+    /** The failure for a pass that produced nothing: names the corpus and what was skipped. */
+    static CorpusException nothingIn(Corpus corpus, DocumentReader documents) {
+        return new CorpusException("corpus " + corpus.name() + " produced no examples: " + documents.documents()
+                + " non-empty documents, " + documents.emptyDocuments() + " empty documents skipped");
+    }
+
     @Override
     public void close() {
         documents.close();

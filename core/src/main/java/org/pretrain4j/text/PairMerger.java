@@ -120,40 +120,46 @@ final class PairMerger {
         }
     }
 
+    /**
+     * Replaces each (a, b) of word w, left to right, and updates only the pairs around each
+     * replacement: (prev, a), (a, b) and (b, next) lose the word's count, (prev, new) and (new, next)
+     * gain it, where prev is read from the rewritten part so that adjacent replacements cancel out.
+     */
     private void mergeWord(int w, int a, int b, int newId, LongLongMap touched) {
         int[] word = words[w];
         int n = lengths[w];
         long c = counts[w];
-        boolean found = false;
-        for (int k = 0; k + 1 < n; k++) {
-            if (word[k] == a && word[k + 1] == b) {
-                found = true;
-                break;
-            }
-        }
-        if (!found) {
-            return;
-        }
-        for (int k = 0; k + 1 < n; k++) {
-            pairCounts.add(key(word[k], word[k + 1]), -c);
-        }
         int out = 0;
-        for (int k = 0; k < n; k++) {
+        int k = 0;
+        boolean changed = false;
+        while (k < n) {
             if (k + 1 < n && word[k] == a && word[k + 1] == b) {
+                changed = true;
+                pairCounts.add(key(a, b), -c);
+                if (out > 0) {
+                    int prev = word[out - 1];
+                    pairCounts.add(key(prev, a), -c);
+                    long p = key(prev, newId);
+                    pairCounts.add(p, c);
+                    pairWords.computeIfAbsent(p, x -> new IntList()).addUnlessLast(w);
+                    touched.put(p, 1);
+                }
+                if (k + 2 < n) {
+                    int next = word[k + 2];
+                    pairCounts.add(key(b, next), -c);
+                    long p = key(newId, next);
+                    pairCounts.add(p, c);
+                    pairWords.computeIfAbsent(p, x -> new IntList()).addUnlessLast(w);
+                    touched.put(p, 1);
+                }
                 word[out++] = newId;
-                k++;
+                k += 2;
             } else {
-                word[out++] = word[k];
+                word[out++] = word[k++];
             }
         }
-        lengths[w] = out;
-        for (int k = 0; k + 1 < out; k++) {
-            long p = key(word[k], word[k + 1]);
-            pairCounts.add(p, c);
-            if (word[k] == newId || word[k + 1] == newId) {
-                pairWords.computeIfAbsent(p, x -> new IntList()).addUnlessLast(w);
-                touched.put(p, 1);
-            }
+        if (changed) {
+            lengths[w] = out;
         }
     }
 

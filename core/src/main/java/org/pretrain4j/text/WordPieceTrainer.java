@@ -11,7 +11,7 @@ import java.util.TreeSet;
 
 /**
  * Trains a WordPiece vocabulary: [PAD]=0 [UNK]=1 [CLS]=2 [SEP]=3 [MASK]=4, then every character
- * of the corpus (word-initial form and {@code ##} continuation form, as they occur), then merged
+ * of the corpus (the word-initial form of each, and the {@code ##} form of those seen inside words), then merged
  * pieces in the order they were learned.
  *
  * <p>Merges are chosen by pair frequency over the word table (what Hugging Face's
@@ -74,7 +74,12 @@ public final class WordPieceTrainer {
             while (i < w.length()) {
                 int cp = w.codePointAt(i);
                 String s = new String(Character.toChars(cp));
-                charCounts.computeIfAbsent(i == 0 ? s : PREFIX + s, k -> new long[1])[0] += c;
+                // Every character also gets its word-initial form (as Hugging Face's trainer does), so a word
+                // that starts with a character seen only inside words still encodes.
+                charCounts.computeIfAbsent(s, k -> new long[1])[0] += c;
+                if (i > 0) {
+                    charCounts.computeIfAbsent(PREFIX + s, k -> new long[1])[0] += c;
+                }
                 i += Character.charCount(cp);
             }
         }

@@ -204,6 +204,31 @@ public final class CheckpointStore {
         return Optional.empty();
     }
 
+    /**
+     * Renames every checkpoint newer than {@code step} to {@code damaged-step-N-<time>} (kept for
+     * inspection, ignored from then on) and points {@code latest} at {@code step}: after resuming
+     * from an older checkpoint, the newer ones belong to an abandoned run. Returns the new names.
+     */
+    public List<Path> setAsideNewerThan(long step) {
+        List<Path> moved = new ArrayList<>();
+        try {
+            for (Path p : list()) {
+                if (stepOf(p) > step) {
+                    Path aside = directory.resolve("damaged-" + p.getFileName() + "-" + System.currentTimeMillis());
+                    Files.move(p, aside, StandardCopyOption.ATOMIC_MOVE);
+                    moved.add(aside);
+                }
+            }
+            if (!moved.isEmpty()) {
+                forceDirectory(directory);
+                writeLatest(name(step));
+            }
+            return moved;
+        } catch (IOException e) {
+            throw new CheckpointException("Cannot set aside checkpoints newer than step " + step + " in " + directory + ": " + e, e);
+        }
+    }
+
     /** Deletes what interrupted writes and deletions left behind ({@code .tmp-} and {@code .deleting-} directories). */
     public void removeIncomplete() {
         if (!Files.isDirectory(directory)) {

@@ -120,6 +120,9 @@ public final class Trainer {
         if (checkpoint.isEmpty()) {
             throw new TrainingException("No checkpoint to resume from in " + store.directory());
         }
+        for (Path aside : store.setAsideNewerThan(checkpoint.get().step())) {
+            message("Set aside the damaged checkpoint as " + aside);
+        }
         CheckpointMetadata m = checkpoint.get().metadata();
         if (m.seed() != config.seed()) {
             throw new TrainingException("Cannot resume " + checkpoint.get().directory() + " with seed " + config.seed()

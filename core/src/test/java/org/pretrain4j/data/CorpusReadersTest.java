@@ -48,10 +48,10 @@ final class CorpusReadersTest {
     @Test
     void plainTextParagraphsAreDocumentsSplitIntoSentences(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("b.txt");
-        Files.writeString(f, "Smith went to Washington. He met\nthe President! Did he?\n\nA new paragraph here.\n");
+        Files.writeString(f, "Mr. J. Smith went to Washington, e.g. by train. He met\nthe President! Did he?\n\nA new paragraph here.\n");
         FileCorpus corpus = Corpora.open(f.toString(), CorpusOptions.defaults().withFormat(CorpusFormat.TEXT));
         assertThat(sentences(corpus)).containsExactly(
-                List.of("Smith went to Washington.", "He met the President!", "Did he?"), List.of("A new paragraph here."));
+                List.of("Mr. J. Smith went to Washington, e.g. by train.", "He met the President!", "Did he?"), List.of("A new paragraph here."));
     }
 
     @Test
@@ -69,6 +69,21 @@ final class CorpusReadersTest {
         Files.writeString(bad, "{\"text\": \"ok\"}\n{\"text\": oops}\n");
         assertThatThrownBy(() -> readAll(Corpora.open(bad.toString(), CorpusOptions.defaults())))
                 .isInstanceOf(CorpusException.class).hasMessageContaining("bad.jsonl line 2: invalid JSON");
+    }
+
+    @Test
+    void europarlLinesKeepTheBodySplitIntoSentences(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("e.txt");
+        Files.writeString(f, "Title one\t2004-03-30\tFirst sentence here. Second one follows!\nTitle two\t1999-01-01\t   \n");
+        FileCorpus corpus = Corpora.open(f.toString(), CorpusOptions.defaults().withFormat(CorpusFormat.EUROPARL));
+        assertThat(sentences(corpus)).containsExactly(List.of("First sentence here.", "Second one follows!"));
+        try (DocumentReader r = corpus.open()) {
+            r.forEachRemaining(d -> { });
+            assertThat(r.emptyDocuments()).isEqualTo(1);
+        }
+        assertThat(CorpusFormat.parse(" Europarl ")).isEqualTo(CorpusFormat.EUROPARL);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CorpusFormat.parse("csv"))
+                .hasMessageContaining("unknown corpus format 'csv'; choose one of bert, text, jsonl, europarl");
     }
 
     @Test

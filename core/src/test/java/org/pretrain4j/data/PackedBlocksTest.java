@@ -101,4 +101,16 @@ final class PackedBlocksTest {
         long endOfTexts = keep.stream().filter(b -> b.tokens()[b.length() - 1] == 0).count();
         assertThat(endOfTexts).isEqualTo(2);
     }
+
+    @Test
+    void aCorpusOfEmptyDocumentsFailsNamingIt() {
+        Corpus empty = Corpus.of("blank", List.of(new Document("a", List.of()), new Document("b", List.of())));
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> SentencePairsTest.read(new PackedBlocks(empty, TestVocabulary.tokenizer(), 8, PackedBlocks.Boundaries.CROSS), 0))
+                .isInstanceOf(CorpusException.class)
+                .hasMessageContaining("corpus blank produced no examples: 0 non-empty documents, 2 empty documents skipped");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> SentencePairsTest.read(new SentencePairs(empty, TestVocabulary.tokenizer(), 16, 1), 0))
+                .isInstanceOf(CorpusException.class).hasMessageContaining("produced no examples");
+    }
 }

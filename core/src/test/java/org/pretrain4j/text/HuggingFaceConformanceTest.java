@@ -119,8 +119,11 @@ final class HuggingFaceConformanceTest {
                 PairEncoding p = ours.encodePairForModel("First sentence here.", "And the second one!");
                 assertThat(Arrays.stream(p.encoding().ids()).asLongStream().toArray()).containsExactly(pair.getIds());
                 assertThat(Arrays.stream(p.typeIds()).asLongStream().toArray()).containsExactly(pair.getTypeIds());
-                int[] ids = ours.encode(TEXTS.get(0)).ids();
-                assertThat(ours.decode(ids)).isEqualTo(theirs.decode(Arrays.stream(ids).asLongStream().toArray(), true));
+                for (String text : TEXTS) {
+                    int[] ids = ours.encodeForModel(text).ids();
+                    assertThat(ours.decode(ids)).as("decode of %s", text)
+                            .isEqualTo(theirs.decode(Arrays.stream(ids).asLongStream().toArray(), true));
+                }
             }
         }
     }
@@ -132,6 +135,10 @@ final class HuggingFaceConformanceTest {
         ours.save(file);
         try (HuggingFaceTokenizer theirs = huggingFace(file)) {
             assertThat(theirs.encode(TEXTS.get(3)).getIds().length).isGreaterThan(20);
+            ai.djl.huggingface.tokenizers.Encoding pair = theirs.encode("First sentence here.", "And the second one!");
+            PairEncoding p = ours.encodePairForModel("First sentence here.", "And the second one!");
+            assertThat(Arrays.stream(p.encoding().ids()).asLongStream().toArray()).containsExactly(pair.getIds());
+            assertThat(Arrays.stream(p.typeIds()).asLongStream().toArray()).containsExactly(pair.getTypeIds());
             for (String text : fuzz(3, 400)) {
                 assertSame(ours, theirs, text, false);
             }

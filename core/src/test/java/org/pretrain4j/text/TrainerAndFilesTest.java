@@ -32,6 +32,8 @@ final class TrainerAndFilesTest {
         assertThat(t.specialTokens()).isEqualTo(new SpecialTokens(0, 1, 2, 3, 4, -1, -1));
         // Frequent words become single tokens; every training word encodes without [UNK].
         assertThat(t.encode("the quick fox").ids()).doesNotContain(1);
+        // 'x' only occurs inside words in the corpus; its word-initial form is in the alphabet anyway.
+        assertThat(t.encode("xo").ids()).doesNotContain(1);
         WordPieceTokenizer again = WordPieceTrainer.train(corpus(), WordPieceTrainer.Options.of(120));
         assertThat(again.vocabulary()).isEqualTo(t.vocabulary());
     }

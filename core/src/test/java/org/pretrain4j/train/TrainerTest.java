@@ -301,8 +301,15 @@ final class TrainerTest {
 
         Recorder rec = new Recorder();
         trainer(run, c, 0.1, data(6), rec).fallBackToOlderCheckpoint(true).build().resume();
-        assertThat(rec.messages).singleElement().asString().contains("Skipping damaged checkpoint").contains(tensors.toString());
+        assertThat(rec.messages).hasSize(2);
+        assertThat(rec.messages.get(0)).contains("Skipping damaged checkpoint").contains(tensors.toString());
+        assertThat(rec.messages.get(1)).contains("Set aside the damaged checkpoint as").contains("damaged-step-00000008");
         assertThat(rec.start.startStep()).isEqualTo(4);
+        try (var entries = java.nio.file.Files.list(run.resolve("checkpoints"))) {
+            assertThat(entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("damaged-step-00000008-"))).hasSize(1);
+        }
+        assertThat(new CheckpointStore(run.resolve("checkpoints")).list()).extracting(p -> p.getFileName().toString())
+                .containsExactly("step-00000004", "step-00000008", "step-00000012");
         for (long step = 5; step <= 12; step++) {
             assertThat(rec.steps.get(step).loss()).isCloseTo(whole.steps.get(step).loss(), within(1e-6));
         }

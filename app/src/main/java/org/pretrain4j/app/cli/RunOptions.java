@@ -14,7 +14,7 @@ final class RunOptions {
     @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML file with configuration keys (same names as the options, e.g. batch-size: 32); options given here override it.")
     Path config;
 
-    @Option(names = "--preset", description = "Model size: tiny, mini, small, medium (default: " + RunConfig.DEFAULT_PRESET + ").")
+    @Option(paramLabel = "NAME", names = "--preset", description = "Model size: tiny, mini, small, medium (default: " + RunConfig.DEFAULT_PRESET + ").")
     String preset;
 
     @Option(names = "--objective", paramLabel = "SPEC", description = "Objectives joined with '+', e.g. mlm+nsp, mlm+sop, clm (default: " + RunConfig.DEFAULT_OBJECTIVE + "). See 'plugins'.")
@@ -24,16 +24,16 @@ final class RunOptions {
             description = "A plugin property, prefixed with the objective or backend name: nsp.weight=0.5, mlm.strategy=whole-word, onnx.threads=2. Repeatable.")
     Map<String, String> properties;
 
-    @Option(names = "--backend", description = "Backend that trains (default: " + RunConfig.DEFAULT_BACKEND + ").")
+    @Option(paramLabel = "NAME", names = "--backend", description = "Backend that trains (default: " + RunConfig.DEFAULT_BACKEND + ").")
     String backend;
 
     @Option(names = "--corpus", paramLabel = "PATH", description = "Text file, folder or glob (gzip ok). Default: the built-in Europarl sample.")
     String corpus;
 
-    @Option(names = "--corpus-format", description = "auto, bert (sentence per line, blank line between documents), text, jsonl, europarl (default: auto).")
+    @Option(paramLabel = "NAME", names = "--corpus-format", description = "auto, bert (sentence per line, blank line between documents), text, jsonl, europarl (default: auto).")
     String corpusFormat;
 
-    @Option(names = "--text-field", description = "Field holding the text in JSON Lines (default: text).")
+    @Option(paramLabel = "NAME", names = "--text-field", description = "Field holding the text in JSON Lines (default: text).")
     String textField;
 
     @Option(names = "--all-languages", description = "Use every language of the built-in sample, not only English.")
@@ -42,61 +42,64 @@ final class RunOptions {
     @Option(names = "--tokenizer", paramLabel = "FILE", description = "An existing tokenizer.json or BERT vocab.txt. Default: train one from the corpus.")
     String tokenizer;
 
-    @Option(names = "--tokenizer-type", description = "Tokenizer to train: auto (WordPiece for encoders, byte-level BPE for clm), wordpiece, bpe.")
+    @Option(paramLabel = "NAME", names = "--tokenizer-type", description = "Tokenizer to train: auto (WordPiece for encoders, byte-level BPE for clm), wordpiece, bpe.")
     String tokenizerType;
 
-    @Option(names = "--vocab-size", description = "Vocabulary size of a trained tokenizer (default: " + RunConfig.DEFAULT_VOCAB_SIZE + ").")
+    @Option(paramLabel = "N", names = "--vocab-size", description = "Vocabulary size of a trained tokenizer (default: " + RunConfig.DEFAULT_VOCAB_SIZE + ").")
     Integer vocabSize;
 
-    @Option(names = "--steps", description = "Optimizer steps (default: " + RunConfig.DEFAULT_STEPS + ").")
+    @Option(paramLabel = "N", names = "--steps", description = "Optimizer steps (default: " + RunConfig.DEFAULT_STEPS + ").")
     Integer steps;
 
-    @Option(names = {"--batch-size", "--batch"}, description = "Examples per step (default: " + RunConfig.DEFAULT_BATCH_SIZE + ").")
+    @Option(paramLabel = "N", names = {"--batch-size", "--batch"}, description = "Examples per step (default: " + RunConfig.DEFAULT_BATCH_SIZE + ").")
     Integer batchSize;
 
-    @Option(names = {"--sequence-length", "--seq"}, description = "Tokens per example (default: " + RunConfig.DEFAULT_SEQUENCE_LENGTH + ").")
+    @Option(paramLabel = "N", names = {"--sequence-length", "--seq"}, description = "Tokens per example (default: " + RunConfig.DEFAULT_SEQUENCE_LENGTH + ").")
     Integer sequenceLength;
 
-    @Option(names = {"--learning-rate", "--lr"}, description = "Peak learning rate (default: " + RunConfig.DEFAULT_LEARNING_RATE + ").")
+    @Option(paramLabel = "X", names = {"--learning-rate", "--lr"}, description = "Peak learning rate (default: " + RunConfig.DEFAULT_LEARNING_RATE + ").")
     Double learningRate;
 
-    @Option(names = "--warmup-steps", description = "Linear warm-up steps (default: " + RunConfig.DEFAULT_WARMUP_STEPS + ").")
+    @Option(paramLabel = "N", names = "--warmup-steps", description = "Linear warm-up steps (default: " + RunConfig.DEFAULT_WARMUP_STEPS + ").")
     Integer warmupSteps;
 
-    @Option(names = "--schedule", description = "Decay after warm-up: linear, cosine, constant (default: " + RunConfig.DEFAULT_SCHEDULE + ").")
+    @Option(paramLabel = "NAME", names = "--schedule", description = "Decay after warm-up: linear, cosine, constant (default: " + RunConfig.DEFAULT_SCHEDULE + ").")
     String schedule;
 
-    @Option(names = "--weight-decay", description = "AdamW decoupled weight decay (default: 0.01).")
+    @Option(paramLabel = "X", names = "--weight-decay", description = "AdamW decoupled weight decay (default: 0.01).")
     Double weightDecay;
 
-    @Option(names = "--clip-norm", description = "Global gradient-norm clipping, 0 for none (default: 1.0).")
+    @Option(paramLabel = "X", names = "--clip-norm", description = "Global gradient-norm clipping, 0 for none (default: 1.0).")
     Double clipNorm;
 
-    @Option(names = "--gradient-accumulation", description = "Micro-batches per step (default: 1).")
+    @Option(paramLabel = "N", names = "--gradient-accumulation", description = "Micro-batches per step (default: 1).")
     Integer gradientAccumulation;
 
-    @Option(names = "--dropout", description = "Hidden and attention dropout (default: 0.1).")
+    @Option(paramLabel = "X", names = "--dropout", description = "Hidden and attention dropout (default: 0.1).")
     Double dropout;
 
-    @Option(names = "--eval-every", description = "Steps between evaluations on the held-out split (default: 200).")
+    @Option(paramLabel = "N", names = "--eval-every", description = "Steps between evaluations on the held-out split (default: 200).")
     Integer evalEvery;
 
-    @Option(names = "--eval-batches", description = "Held-out batches per evaluation (default: 20).")
+    @Option(paramLabel = "N", names = "--eval-batches", description = "Held-out batches per evaluation (default: 20).")
     Integer evalBatches;
 
-    @Option(names = "--checkpoint-every", description = "Steps between checkpoints (default: 200).")
+    @Option(paramLabel = "N", names = "--checkpoint-every", description = "Steps between checkpoints (default: 200).")
     Integer checkpointEvery;
 
-    @Option(names = "--keep-checkpoints", description = "Checkpoints kept (default: 3).")
+    @Option(paramLabel = "N", names = "--keep-checkpoints", description = "Checkpoints kept (default: 3).")
     Integer keepCheckpoints;
 
-    @Option(names = "--validation-fraction", description = "Fraction of documents held out (default: 0.02).")
+    @Option(paramLabel = "N", names = "--log-every", description = "Steps between metrics lines and log lines (default: 10).")
+    Integer logEvery;
+
+    @Option(paramLabel = "X", names = "--validation-fraction", description = "Fraction of documents held out (default: 0.02).")
     Double validationFraction;
 
-    @Option(names = "--seed", description = "Seed of initialisation, data order and masks (default: 42).")
+    @Option(paramLabel = "N", names = "--seed", description = "Seed of initialisation, data order and masks (default: 42).")
     Long seed;
 
-    @Option(names = "--threads", description = "Backend threads, 0 for every core (default: 0).")
+    @Option(paramLabel = "N", names = "--threads", description = "Backend threads, 0 for every core (default: 0).")
     Integer threads;
 
     /** The options given on the command line, by configuration key. */
@@ -127,6 +130,7 @@ final class RunOptions {
         o.put("eval-batches", evalBatches);
         o.put("checkpoint-every", checkpointEvery);
         o.put("keep-checkpoints", keepCheckpoints);
+        o.put("log-every", logEvery);
         o.put("validation-fraction", validationFraction);
         o.put("seed", seed);
         o.put("threads", threads);

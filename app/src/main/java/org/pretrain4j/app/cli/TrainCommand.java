@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Trains a model from scratch into a run folder, then exports it. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         description = {
             "Train a model from scratch into a run folder (config, metrics, plots, checkpoints), then export it to RUN_DIR/export.",
             "With no options: tiny BERT (mlm+nsp) on the built-in Europarl sample with an 8k WordPiece vocabulary trained first."

@@ -37,6 +37,7 @@ public record RunConfig(
         int evalBatches,
         int checkpointEvery,
         int keepCheckpoints,
+        int logEvery,
         double validationFraction,
         long seed,
         int threads) {
@@ -78,6 +79,7 @@ public record RunConfig(
         require(evalBatches > 0, "eval-batches", "must be positive, got " + evalBatches);
         require(checkpointEvery > 0, "checkpoint-every", "must be positive, got " + checkpointEvery);
         require(keepCheckpoints > 0, "keep-checkpoints", "must be positive, got " + keepCheckpoints);
+        require(logEvery > 0, "log-every", "must be positive, got " + logEvery);
         require(validationFraction > 0 && validationFraction < 0.5, "validation-fraction",
                 "must be in (0, 0.5), got " + validationFraction);
         require(threads >= 0, "threads", "must be 0 (all cores) or more, got " + threads);
@@ -87,8 +89,16 @@ public record RunConfig(
     public static RunConfig defaults() {
         return new RunConfig(DEFAULT_PRESET, DEFAULT_OBJECTIVE, Map.of(), DEFAULT_BACKEND, null, "auto", "text", false,
                 null, "auto", DEFAULT_VOCAB_SIZE, DEFAULT_STEPS, DEFAULT_BATCH_SIZE, DEFAULT_SEQUENCE_LENGTH,
-                DEFAULT_LEARNING_RATE, DEFAULT_WARMUP_STEPS, DEFAULT_SCHEDULE, 0.01, 1.0, 1, 0.1, 200, 20, 200, 3, 0.02,
+                DEFAULT_LEARNING_RATE, DEFAULT_WARMUP_STEPS, DEFAULT_SCHEDULE, 0.01, 1.0, 1, 0.1, 200, 20, 200, 3, 10, 0.02,
                 42, 0);
+    }
+
+    /** The same configuration reading another corpus (null: the built-in sample). */
+    public RunConfig withCorpus(String newCorpus) {
+        return new RunConfig(preset, objective, properties, backend, newCorpus, corpusFormat, textField, allLanguages, tokenizer,
+                tokenizerType, vocabSize, steps, batchSize, sequenceLength, learningRate, warmupSteps, schedule, weightDecay,
+                clipNorm, gradientAccumulation, dropout, evalEvery, evalBatches, checkpointEvery, keepCheckpoints, logEvery,
+                validationFraction, seed, threads);
     }
 
     /** The number of worker threads to use: {@code threads}, or every core when 0. */

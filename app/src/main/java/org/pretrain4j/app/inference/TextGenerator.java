@@ -52,6 +52,14 @@ public final class TextGenerator {
 
     /** The prompt's continuation; {@code onStep} sees each token as it is chosen. */
     public List<Step> generate(String prompt, int maxNewTokens, Sampling sampling, int showTop, Consumer<Step> onStep) {
+        return generate(prompt, maxNewTokens, sampling, showTop, onStep, true);
+    }
+
+    /**
+     * As above; without the cache every step runs the whole sequence from an empty past, which is
+     * slower and must choose the same tokens (the tests compare the two).
+     */
+    List<Step> generate(String prompt, int maxNewTokens, Sampling sampling, int showTop, Consumer<Step> onStep, boolean useCache) {
         Tokenizer tokenizer = model.tokenizer();
         SpecialTokens special = tokenizer.specialTokens();
         int[] promptIds = tokenizer.encode(prompt).ids();
@@ -119,8 +127,15 @@ public final class TextGenerator {
                 if (next == special.eos()) {
                     break;
                 }
-                past += length;
-                feed = new long[] {next};
+                if (useCache) {
+                    past += length;
+                    feed = new long[] {next};
+                } else {
+                    feed = java.util.Arrays.copyOf(feed, feed.length + 1);
+                    feed[feed.length - 1] = next;
+                    previous.close();
+                    previous = null;
+                }
             }
         } catch (OrtException e) {
             throw UserException.runtime("ONNX Runtime failed on " + model.directory() + ": " + e.getMessage(), e);

@@ -54,6 +54,7 @@ final class ConfigFilesTest {
                 eval-batches: 3
                 checkpoint-every: 5
                 keep-checkpoints: 2
+                log-every: 1
                 validation-fraction: 0.1
                 seed: 7
                 threads: 1
@@ -63,7 +64,7 @@ final class ConfigFilesTest {
 
         assertThat(config).isEqualTo(new RunConfig("mini", "clm", Map.of("clm.foo", "1", "onnx.threads", "2"), "onnx",
                 "/data/text", "jsonl", "body", true, "/data/tokenizer.json", "bpe", 1000, 10, 4, 32, 0.0005, 2, "cosine",
-                0.1, 0.5, 2, 0.0, 5, 3, 5, 2, 0.1, 7, 1));
+                0.1, 0.5, 2, 0.0, 5, 3, 5, 2, 1, 0.1, 7, 1));
     }
 
     @Test

@@ -21,6 +21,7 @@ public final class OnnxBackend implements Backend {
 
     public OnnxBackend(OnnxConfig config) {
         this.config = requireNonNull(config, "config is null");
+        OrtLoader.environment();
         if (config.device() == OnnxConfig.Device.CUDA && !OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
             throw new PluginException("onnx backend property 'device' is cuda, but this ONNX Runtime build has no CUDA provider "
                     + "(available: " + OrtEnvironment.getAvailableProviders() + "). Build with 'mvn -Pgpu' on a machine with CUDA, or use device=cpu.");
@@ -29,7 +30,7 @@ public final class OnnxBackend implements Backend {
 
     /** The version of the ONNX Runtime library on the class path. */
     public static String runtimeVersion() {
-        return OrtEnvironment.getEnvironment().getVersion();
+        return OrtLoader.environment().getVersion();
     }
 
     @Override
@@ -72,7 +73,7 @@ public final class OnnxBackend implements Backend {
 
     /** Creates a session for a serialised model with the configured threads, device and optimisation; closes the options. */
     public static OrtSession createSession(byte[] model, OnnxConfig config) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtLoader.environment();
         try (OrtSession.SessionOptions options = sessionOptions(config)) {
             return env.createSession(model, options);
         } catch (OrtException e) {
@@ -82,6 +83,7 @@ public final class OnnxBackend implements Backend {
 
     /** Session options for a configuration; the caller closes them. */
     public static OrtSession.SessionOptions sessionOptions(OnnxConfig config) {
+        OrtLoader.environment();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
             options.setIntraOpNumThreads(config.threads());
@@ -91,6 +93,9 @@ public final class OnnxBackend implements Backend {
             options.setMemoryPatternOptimization(config.memoryPattern());
             options.setCPUArenaAllocator(config.arena());
             options.addConfigEntry("session.intra_op.allow_spinning", config.spinning() ? "1" : "0");
+            if (!config.profile().isEmpty()) {
+                options.enableProfiling(config.profile());
+            }
             if (config.device() == OnnxConfig.Device.CUDA) {
                 options.addCUDA();
             }

@@ -17,8 +17,10 @@ import org.pretrain4j.spi.PropertySpec;
  * @param memoryPattern whether ONNX Runtime plans memory from the first run's shapes
  * @param arena whether the CPU arena allocator is used
  * @param spinning whether idle worker threads spin (faster on a dedicated machine, wasteful on a shared one)
+ * @param profile file prefix for ONNX Runtime's per-op profile (JSON), or empty for none
  */
-public record OnnxConfig(int threads, Device device, Optimization optimization, boolean memoryPattern, boolean arena, boolean spinning) {
+public record OnnxConfig(int threads, Device device, Optimization optimization, boolean memoryPattern, boolean arena, boolean spinning,
+                         String profile) {
 
     public static final String THREADS = "threads";
     public static final String DEVICE = "device";
@@ -26,6 +28,7 @@ public record OnnxConfig(int threads, Device device, Optimization optimization, 
     public static final String MEMORY_PATTERN = "memory-pattern";
     public static final String ARENA = "arena";
     public static final String SPINNING = "spinning";
+    public static final String PROFILE = "profile";
 
     public OnnxConfig {
         if (threads < 1) {
@@ -33,6 +36,12 @@ public record OnnxConfig(int threads, Device device, Optimization optimization, 
         }
         java.util.Objects.requireNonNull(device, "device is null");
         java.util.Objects.requireNonNull(optimization, "optimization is null");
+        java.util.Objects.requireNonNull(profile, "profile is null");
+    }
+
+    /** The same settings with another thread count. */
+    public OnnxConfig withThreads(int n) {
+        return new OnnxConfig(n, device, optimization, memoryPattern, arena, spinning, profile);
     }
 
     /** Every property with its default. */
@@ -43,7 +52,8 @@ public record OnnxConfig(int threads, Device device, Optimization optimization, 
                 new PropertySpec(OPTIMIZATION, "all", "graph optimisation level: all, extended, basic or none"),
                 new PropertySpec(MEMORY_PATTERN, "true", "plan memory from the first run's shapes"),
                 new PropertySpec(ARENA, "true", "use ONNX Runtime's CPU arena allocator"),
-                new PropertySpec(SPINNING, "true", "let idle worker threads spin between ops"));
+                new PropertySpec(SPINNING, "true", "let idle worker threads spin between ops"),
+                new PropertySpec(PROFILE, "", "file prefix for ONNX Runtime's per-op profile (JSON); empty for none"));
     }
 
     /** The defaults. */
@@ -76,12 +86,13 @@ public record OnnxConfig(int threads, Device device, Optimization optimization, 
         boolean memoryPattern = parseBoolean(MEMORY_PATTERN, rest.remove(MEMORY_PATTERN), true);
         boolean arena = parseBoolean(ARENA, rest.remove(ARENA), true);
         boolean spinning = parseBoolean(SPINNING, rest.remove(SPINNING), true);
+        String profile = rest.remove(PROFILE);
         if (!rest.isEmpty()) {
             String key = rest.keySet().stream().sorted().findFirst().orElseThrow();
             throw new PluginException("Unknown onnx backend property '" + key + "'. Known: "
-                    + List.of(THREADS, DEVICE, OPTIMIZATION, MEMORY_PATTERN, ARENA, SPINNING));
+                    + List.of(THREADS, DEVICE, OPTIMIZATION, MEMORY_PATTERN, ARENA, SPINNING, PROFILE));
         }
-        return new OnnxConfig(threads, device, optimization, memoryPattern, arena, spinning);
+        return new OnnxConfig(threads, device, optimization, memoryPattern, arena, spinning, profile == null ? "" : profile.trim());
     }
 
     /** The machine's cores. */

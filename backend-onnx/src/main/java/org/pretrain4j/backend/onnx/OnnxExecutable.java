@@ -33,7 +33,7 @@ final class OnnxExecutable implements org.pretrain4j.graph.Executable {
     private final OnnxBackend backend;
     private final String programName;
     private final OrtSession session;
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = OrtLoader.environment();
     private final Map<String, StateSlot> state = new LinkedHashMap<>();
     private final Map<String, InputSlot> inputs = new LinkedHashMap<>();
     private final Map<String, Tensor> inputNodes = new LinkedHashMap<>();

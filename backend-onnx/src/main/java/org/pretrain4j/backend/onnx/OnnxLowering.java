@@ -37,6 +37,8 @@ public final class OnnxLowering {
     private final OnnxModelBuilder builder;
     private final Map<Integer, String> names = new HashMap<>();
     private final Map<Integer, String> directOutputs = new HashMap<>();
+    /** Keep masks already drawn, by (seed, salt, rate, shape): the backward pass reuses the forward mask. */
+    private final Map<List<Object>, String> dropoutMasks = new HashMap<>();
 
     /**
      * How to lower: variable values to bake in as initializers (null keeps variables as graph
@@ -373,6 +375,17 @@ public final class OnnxLowering {
     private String dropout(Tensor t, Op.Dropout d) {
         String x = in(t, 0);
         String seed = in(t, 1);
+        List<Object> key = List.of(t.inputs().get(1).id(), d.salt(), d.rate(), t.shape());
+        String keep = dropoutMasks.get(key);
+        if (keep == null) {
+            keep = keepMask(x, seed, d);
+            dropoutMasks.put(key, keep);
+        }
+        String scaled = builder.node("Mul", List.of(x, builder.floatScalar((float) (1.0 / (1.0 - d.rate())))));
+        return emit(t, "Where", List.of(keep, scaled, builder.floatScalar(0f)));
+    }
+
+    private String keepMask(String x, String seed, Op.Dropout d) {
         String p = builder.longScalar(DropoutHash.P);
         String shape = builder.node("Shape", List.of(x));
         String count = builder.node("Size", List.of(x));
@@ -386,9 +399,7 @@ public final class OnnxLowering {
         h = mod(builder.node("Add", List.of(builder.node("Mul", List.of(h, h)), builder.longScalar(DropoutHash.S1))), p);
         h = mod(builder.node("Add", List.of(builder.node("Mul", List.of(h, builder.longScalar(DropoutHash.A2))), builder.longScalar(DropoutHash.C2))), p);
         h = mod(builder.node("Add", List.of(builder.node("Mul", List.of(h, h)), builder.longScalar(DropoutHash.S2))), p);
-        String keep = builder.node("GreaterOrEqual", List.of(h, builder.longScalar(DropoutHash.threshold(d.rate()))));
-        String scaled = builder.node("Mul", List.of(x, builder.floatScalar((float) (1.0 / (1.0 - d.rate())))));
-        return emit(t, "Where", List.of(keep, scaled, builder.floatScalar(0f)));
+        return builder.node("GreaterOrEqual", List.of(h, builder.longScalar(DropoutHash.threshold(d.rate()))));
     }
 
     private String mod(String value, String p) {

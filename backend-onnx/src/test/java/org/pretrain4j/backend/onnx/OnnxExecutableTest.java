@@ -115,8 +115,8 @@ final class OnnxExecutableTest {
     @Test
     void explicitPropertiesAreParsed() {
         OnnxConfig c = OnnxConfig.parse(Map.of("threads", "3", "device", "cpu", "optimization", "basic",
-                "memory-pattern", "false", "arena", "false", "spinning", "false"));
-        assertThat(c).isEqualTo(new OnnxConfig(3, OnnxConfig.Device.CPU, OnnxConfig.Optimization.BASIC, false, false, false));
+                "memory-pattern", "false", "arena", "false", "spinning", "false", "profile", "/tmp/p"));
+        assertThat(c).isEqualTo(new OnnxConfig(3, OnnxConfig.Device.CPU, OnnxConfig.Optimization.BASIC, false, false, false, "/tmp/p"));
     }
 
     @Test

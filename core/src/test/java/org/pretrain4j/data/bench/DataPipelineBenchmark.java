@@ -109,7 +109,7 @@ public final class DataPipelineBenchmark {
         }
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         int runs = 3;
         int sequenceLength = 128;
         int batchSize = 32;
@@ -137,6 +137,23 @@ public final class DataPipelineBenchmark {
         measure("BERT sentence pairs (WordPiece, mask 15%, shuffle 1000)",
                 new ShuffledExamples(new SentencePairs(corpus, wordPiece, sequenceLength, 1), 1000, 1),
                 new Batcher(objective, wordPiece, 0), batchSize, runs);
+        // The same documents from a gzipped google-BERT format file: the reading and sentence path included.
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("p4j-bench", ".txt.gz");
+        try (java.io.Writer w = new java.io.OutputStreamWriter(new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(file)),
+                java.nio.charset.StandardCharsets.UTF_8); org.pretrain4j.data.DocumentReader r = corpus.open()) {
+            while (r.hasNext()) {
+                for (String sentence : r.next().sentences()) {
+                    w.write(sentence);
+                    w.write('\n');
+                }
+                w.write('\n');
+            }
+        }
+        Corpus fileCorpus = org.pretrain4j.data.Corpora.open(file.toString(), org.pretrain4j.data.CorpusOptions.defaults());
+        measure("BERT sentence pairs from a gzipped BERT-format file",
+                new ShuffledExamples(new SentencePairs(fileCorpus, wordPiece, sequenceLength, 1), 1000, 1),
+                new Batcher(objective, wordPiece, 0), batchSize, runs);
+        java.nio.file.Files.delete(file);
         measure("GPT packed blocks (BPE, crossing documents)",
                 new PackedBlocks(corpus, bpe, sequenceLength, PackedBlocks.Boundaries.CROSS),
                 new Batcher(objective, bpe, sequenceLength), batchSize, runs);

@@ -34,7 +34,7 @@ public final class Measurements {
         b.input("b", DType.FLOAT32, List.of(Dim.of(n), Dim.of(n)));
         b.nodeTo("MatMul", List.of("a", "b"), "c");
         b.output("c", DType.FLOAT32, List.of(Dim.of(n), Dim.of(n)));
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = org.pretrain4j.backend.onnx.OrtLoader.environment();
         FloatBuffer a = direct(n * n, 1);
         FloatBuffer bb = direct(n * n, 2);
         FloatBuffer c = direct(n * n, 3);

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.pretrain4j.nn.TransformerConfig;
 import org.pretrain4j.text.SpecialTokens;
 import org.pretrain4j.text.Tokenizer;
+import org.pretrain4j.text.Tokenizers;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The Hugging Face JSON files of an export, with the keys transformers.js reads (see EXPORT.md). */
 final class HuggingFaceConfigs {
@@ -64,41 +68,26 @@ final class HuggingFaceConfigs {
         return root;
     }
 
-    /** {@code tokenizer_config.json}: the tokenizer class and special tokens; lower-casing read back from tokenizer.json. */
+    /**
+     * {@code tokenizer_config.json}: the text module's fields ({@link org.pretrain4j.text.Tokenizers#tokenizerConfig}),
+     * with {@code do_lower_case} and {@code strip_accents} as the saved tokenizer.json's normalizer says (so a
+     * brought tokenizer.json is described truly) and the padding side transformers.js should use.
+     */
     static ObjectNode tokenizerConfig(ExportRequest request, boolean decoder, JsonNode tokenizerJson) {
-        Tokenizer t = request.tokenizer();
-        SpecialTokens s = t.specialTokens();
-        ObjectNode root = NODES.objectNode();
-        if (decoder) {
-            String eos = t.idToToken(s.eos());
-            root.put("tokenizer_class", "GPT2Tokenizer");
-            root.put("bos_token", s.bos() >= 0 ? t.idToToken(s.bos()) : eos);
-            root.put("eos_token", eos);
-            root.put("unk_token", s.unk() >= 0 ? t.idToToken(s.unk()) : eos);
-            root.put("pad_token", s.pad() >= 0 ? t.idToToken(s.pad()) : eos);
-            root.put("add_bos_token", false);
-            root.put("add_prefix_space", false);
-            root.put("model_max_length", request.config().maxPositions());
-            root.put("padding_side", "left");
-        } else {
+        Map<String, Object> fields = new LinkedHashMap<>(Tokenizers.tokenizerConfig(request.tokenizer(), request.config().maxPositions()));
+        if (!decoder) {
             JsonNode normalizer = tokenizerJson.path("normalizer");
-            root.put("tokenizer_class", "BertTokenizer");
-            root.put("do_lower_case", normalizer.path("lowercase").asBoolean(true));
-            JsonNode strip = normalizer.path("strip_accents");
-            if (strip.isBoolean()) {
-                root.put("strip_accents", strip.asBoolean());
+            if (normalizer.path("lowercase").isBoolean()) {
+                fields.put("do_lower_case", normalizer.path("lowercase").asBoolean());
             }
-            root.put("tokenize_chinese_chars", normalizer.path("handle_chinese_chars").asBoolean(true));
-            putToken(root, "unk_token", t, s.unk());
-            putToken(root, "sep_token", t, s.sep());
-            putToken(root, "pad_token", t, s.pad());
-            putToken(root, "cls_token", t, s.cls());
-            putToken(root, "mask_token", t, s.mask());
-            root.put("model_max_length", request.config().maxPositions());
-            root.put("padding_side", "right");
+            if (normalizer.path("strip_accents").isBoolean()) {
+                fields.put("strip_accents", normalizer.path("strip_accents").asBoolean());
+            }
+        } else if (!fields.containsKey("pad_token")) {
+            fields.put("pad_token", request.tokenizer().idToToken(request.tokenizer().specialTokens().eos()));
         }
-        root.put("clean_up_tokenization_spaces", false);
-        return root;
+        fields.put("padding_side", decoder ? "left" : "right");
+        return new ObjectMapper().valueToTree(fields);
     }
 
     /** {@code generation_config.json} for decoders. */
@@ -111,11 +100,5 @@ final class HuggingFaceConfigs {
             root.put("pad_token_id", s.pad());
         }
         return root;
-    }
-
-    private static void putToken(ObjectNode root, String key, Tokenizer t, int id) {
-        if (id >= 0) {
-            root.put(key, t.idToToken(id));
-        }
     }
 }

@@ -1,0 +1,255 @@
+package org.pretrain4j.app.run;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.pretrain4j.app.UserException;
+import org.pretrain4j.app.config.ConfigFiles;
+import org.pretrain4j.app.config.RunConfig;
+import org.pretrain4j.data.Batch;
+import org.pretrain4j.data.Batcher;
+import org.pretrain4j.data.Corpora;
+import org.pretrain4j.data.Corpus;
+import org.pretrain4j.data.CorpusException;
+import org.pretrain4j.data.CorpusFormat;
+import org.pretrain4j.data.CorpusOptions;
+import org.pretrain4j.data.DataPipeline;
+import org.pretrain4j.data.Document;
+import org.pretrain4j.data.DocumentReader;
+import org.pretrain4j.data.ExampleLayout;
+import org.pretrain4j.data.ExampleSource;
+import org.pretrain4j.data.PackedBlocks;
+import org.pretrain4j.data.SampleCorpus;
+import org.pretrain4j.data.SentencePairs;
+import org.pretrain4j.data.ShuffledExamples;
+import org.pretrain4j.spi.AttentionKind;
+import org.pretrain4j.spi.Objective;
+import org.pretrain4j.text.BpeTrainer;
+import org.pretrain4j.text.Tokenizer;
+import org.pretrain4j.text.Tokenizers;
+import org.pretrain4j.text.WordPieceTrainer;
+import org.pretrain4j.train.BatchSource;
+import org.pretrain4j.train.DataPosition;
+
+/** The data side of a run: corpus, tokenizer and batch sources, from the text and data packages of core. */
+public class RunData {
+    /** Examples the training stream shuffles among, so that a batch mixes documents. */
+    static final int SHUFFLE_BUFFER = 4096;
+
+    /** The training and held-out parts of the corpus. */
+    public record Corpora(Corpus train, Corpus validation, String name) {}
+
+    /** The batch sources of a run. */
+    public record Batches(BatchSource train, BatchSource validation) {}
+
+    /** The corpus of a configuration split into training and held-out documents; a missing corpus names --corpus. */
+    public Corpora corpora(RunConfig config) {
+        Corpus all = corpus(config);
+        return new Corpora(all.split(config.seed(), config.validationFraction(), false),
+                all.split(config.seed(), config.validationFraction(), true), all.name());
+    }
+
+    /** The whole corpus of a configuration: the built-in sample, or the files of {@code corpus}. */
+    public Corpus corpus(RunConfig config) {
+        Corpus all;
+        if (config.corpus() == null) {
+            all = config.allLanguages() ? SampleCorpus.allLanguages() : SampleCorpus.english();
+        } else {
+            CorpusOptions options = CorpusOptions.defaults().withJsonField(config.textField());
+            try {
+                if (!config.corpusFormat().equals("auto")) {
+                    options = options.withFormat(CorpusFormat.parse(config.corpusFormat()));
+                }
+                all = org.pretrain4j.data.Corpora.open(config.corpus(), options);
+            } catch (CorpusException | IllegalArgumentException e) {
+                throw UserException.usage("--corpus: " + e.getMessage());
+            }
+        }
+        return all;
+    }
+
+    /** Loads the configured tokenizer or trains one from the training split; saves it as the run's tokenizer.json. */
+    public Tokenizer tokenizerForNewRun(RunConfig config, Corpora corpora, AttentionKind attention, Path save) {
+        Tokenizer tokenizer;
+        if (config.tokenizer() != null) {
+            tokenizer = load(Path.of(config.tokenizer()), "--tokenizer");
+        } else {
+            String type = config.tokenizerType().equals("auto")
+                    ? (attention == AttentionKind.CAUSAL ? "bpe" : "wordpiece") : config.tokenizerType();
+            tokenizer = train(type, config.vocabSize(), corpora.train(), true);
+        }
+        try {
+            Files.createDirectories(save.getParent());
+            tokenizer.save(save);
+        } catch (IOException e) {
+            throw UserException.runtime("Cannot write " + save + ": " + e.getMessage(), e);
+        }
+        return tokenizer;
+    }
+
+    /** The tokenizer a run saved. */
+    public Tokenizer tokenizerOfRun(Path file) {
+        return load(file, "--run-dir");
+    }
+
+    /** Trains a tokenizer of {@code type} ("wordpiece" or "bpe") on the sentences of {@code corpus}. */
+    public static Tokenizer train(String type, int vocabSize, Corpus corpus, boolean lowercase) {
+        Iterable<String> sentences = () -> sentences(corpus);
+        try {
+            if (type.equals("bpe")) {
+                return BpeTrainer.train(sentences, BpeTrainer.Options.of(vocabSize));
+            }
+            if (type.equals("wordpiece")) {
+                WordPieceTrainer.Options defaults = WordPieceTrainer.Options.of(vocabSize);
+                return WordPieceTrainer.train(sentences, new WordPieceTrainer.Options(vocabSize, lowercase, lowercase,
+                        defaults.minFrequency(), defaults.limitAlphabet()));
+            }
+        } catch (CorpusException e) {
+            throw UserException.usage("--corpus: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw UserException.usage("--vocab-size: " + e.getMessage());
+        }
+        throw UserException.usage("--tokenizer-type: '" + type + "' is not wordpiece or bpe.");
+    }
+
+    /** Loads a tokenizer file, naming {@code option} and the file when it is missing or does not parse. */
+    public static Tokenizer load(Path file, String option) {
+        try {
+            return Tokenizers.load(file);
+        } catch (NoSuchFileException e) {
+            throw UserException.usage(option + ": tokenizer file '" + file + "' does not exist.");
+        } catch (IOException | RuntimeException e) {
+            throw UserException.usage(option + ": cannot read tokenizer '" + file + "': " + e.getMessage());
+        }
+    }
+
+    /** Batch sources: training cycles through shuffled epochs without end; validation is one pass in order. */
+    public Batches batches(RunConfig config, Corpora corpora, Tokenizer tokenizer, Objective objective, ExampleLayout layout) {
+        Batcher batcher = new Batcher(objective, tokenizer, config.sequenceLength());
+        ExampleSource train = new ShuffledExamples(source(layout, corpora.train(), tokenizer, config), SHUFFLE_BUFFER, config.seed());
+        ExampleSource validation = source(layout, corpora.validation(), tokenizer, config);
+        DataPipeline trainPipeline = new DataPipeline(train, batcher, config.batchSize(), config.seed());
+        DataPipeline validationPipeline = new DataPipeline(validation, batcher, config.batchSize(), config.seed());
+        return new Batches(new PipelineSource(trainPipeline, true, corpora.name()), new PipelineSource(validationPipeline, false, corpora.name()));
+    }
+
+    private static ExampleSource source(ExampleLayout layout, Corpus corpus, Tokenizer tokenizer, RunConfig config) {
+        if (layout == ExampleLayout.SENTENCE_PAIRS) {
+            return new SentencePairs(corpus, tokenizer, config.sequenceLength(), config.seed());
+        }
+        return new PackedBlocks(corpus, tokenizer, config.sequenceLength(), PackedBlocks.Boundaries.CROSS);
+    }
+
+    /** A sentence of the run's held-out split with a word masked, or {@code fallback} for the built-in sample. */
+    public String exampleSentence(Path runDirectory, String fallback) {
+        RunConfig config = ConfigFiles.load(runDirectory.resolve(ConfigFiles.RUN_CONFIG));
+        if (config.corpus() == null && !config.allLanguages()) {
+            return fallback;
+        }
+        try (DocumentReader reader = corpora(config).validation().open()) {
+            while (reader.hasNext()) {
+                Document d = reader.next();
+                for (String sentence : d.sentences()) {
+                    String[] words = sentence.trim().split("\\s+");
+                    if (words.length < 5 || words.length > 30) {
+                        continue;
+                    }
+                    int longest = -1;
+                    for (int i = 1; i < words.length; i++) {
+                        if (words[i].matches("\\p{L}{4,}") && (longest < 0 || words[i].length() > words[longest].length())) {
+                            longest = i;
+                        }
+                    }
+                    if (longest > 0) {
+                        words[longest] = "[MASK]";
+                        return String.join(" ", words);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // The example is a courtesy; a corpus that cannot be read again does not fail the run.
+        }
+        return null;
+    }
+
+    private static Iterator<String> sentences(Corpus corpus) {
+        DocumentReader reader = corpus.open();
+        return new Iterator<>() {
+            private Iterator<String> current = java.util.Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext()) {
+                    if (!reader.hasNext()) {
+                        reader.close();
+                        return false;
+                    }
+                    current = reader.next().sentences().iterator();
+                }
+                return true;
+            }
+
+            @Override
+            public String next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return current.next();
+            }
+        };
+    }
+
+    /** A data pipeline as the trainer's batch source: training cycles through epochs, validation ends after one. */
+    static final class PipelineSource implements BatchSource {
+        private final DataPipeline pipeline;
+        private final boolean cycle;
+        private final String corpusName;
+
+        PipelineSource(DataPipeline pipeline, boolean cycle, String corpusName) {
+            this.pipeline = requireNonNull(pipeline, "pipeline is null");
+            this.cycle = cycle;
+            this.corpusName = corpusName;
+        }
+
+        @Override
+        public Stream open(DataPosition position) {
+            return new Stream() {
+                private long epoch = position.epoch();
+                private DataPipeline.BatchStream stream = pipeline.open(epoch, position.exampleIndex());
+
+                @Override
+                public Batch next() {
+                    Batch batch = stream.next();
+                    if (batch != null || !cycle) {
+                        return batch;
+                    }
+                    long emptyEpoch = epoch;
+                    stream.close();
+                    epoch++;
+                    stream = pipeline.open(epoch, 0);
+                    batch = stream.next();
+                    if (batch == null) {
+                        throw UserException.usage("--corpus: the training part of " + corpusName + " gives no examples (epoch "
+                                + emptyEpoch + " was empty too); use a larger corpus or a smaller --validation-fraction.");
+                    }
+                    return batch;
+                }
+
+                @Override
+                public DataPosition position() {
+                    return new DataPosition(epoch, stream.position());
+                }
+
+                @Override
+                public void close() {
+                    stream.close();
+                }
+            };
+        }
+    }
+}

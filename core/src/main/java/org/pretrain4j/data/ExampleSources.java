@@ -1,0 +1,30 @@
+package org.pretrain4j.data;
+
+import static java.util.Objects.requireNonNull;
+
+import org.pretrain4j.text.Tokenizer;
+
+/** The example source an objective's layout asks for, with the defaults of the systems it follows. */
+public final class ExampleSources {
+    /** Examples held by the shuffle buffer: google BERT shuffles all instances; this bounds it for streaming. */
+    public static final int DEFAULT_SHUFFLE = 10_000;
+
+    private ExampleSources() {
+    }
+
+    /**
+     * Packed blocks crossing document boundaries (GPT-2, RoBERTa FULL-SENTENCES) or google-BERT sentence
+     * pairs ({@code short_seq_prob} 0.1, random B from a window of 1,000 documents), shuffled through a
+     * buffer of {@link #DEFAULT_SHUFFLE} examples; all keyed by {@code seed}.
+     */
+    public static ExampleSource forLayout(ExampleLayout layout, Corpus corpus, Tokenizer tokenizer, int sequenceLength, long seed) {
+        requireNonNull(layout, "layout is null");
+        ExampleSource source;
+        if (layout == ExampleLayout.SENTENCE_PAIRS) {
+            source = new SentencePairs(corpus, tokenizer, sequenceLength, seed);
+        } else {
+            source = new PackedBlocks(corpus, tokenizer, sequenceLength, PackedBlocks.Boundaries.CROSS);
+        }
+        return new ShuffledExamples(source, DEFAULT_SHUFFLE, seed);
+    }
+}
