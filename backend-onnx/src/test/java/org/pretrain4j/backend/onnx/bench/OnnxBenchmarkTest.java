@@ -22,7 +22,7 @@ final class OnnxBenchmarkTest {
         TransformerConfig config = new TransformerConfig(1, 16, 2, 32, 64, 16, 1, AttentionKind.CAUSAL, 0.1, 0.1, 1e-5, 0.02);
         BenchResult r = OnnxBenchmark.run("toy", config, new FakeTokenObjective(AttentionKind.CAUSAL), options(BenchOptions.Mode.TRAIN));
         JsonNode json = new ObjectMapper().readTree(r.toJson());
-        for (String key : new String[] {"preset", "objective", "batch", "seq", "vocab", "threads", "tokens_per_second", "tokens_per_second_min",
+        for (String key : new String[] {"preset", "objective", "batch", "seq", "vocab", "threads", "dropout", "tokens_per_second", "tokens_per_second_min",
                 "tokens_per_second_max", "ms_per_step", "model_gflops_per_second", "gemm_gflops_per_second", "mfu", "peak_rss_mb"}) {
             assertThat(json.has(key)).as(key).isTrue();
         }
