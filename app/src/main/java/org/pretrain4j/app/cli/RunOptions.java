@@ -78,7 +78,7 @@ final class RunOptions {
     @Option(paramLabel = "X", names = "--dropout", description = "Hidden and attention dropout (default: 0.1).")
     Double dropout;
 
-    @Option(paramLabel = "N", names = "--eval-every", description = "Steps between evaluations on the held-out split (default: 200).")
+    @Option(paramLabel = "N", names = "--eval-every", description = "Steps between evaluations on the held-out split (default: 100).")
     Integer evalEvery;
 
     @Option(paramLabel = "N", names = "--eval-batches", description = "Held-out batches per evaluation (default: 20).")

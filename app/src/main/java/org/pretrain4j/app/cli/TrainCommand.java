@@ -62,6 +62,12 @@ final class TrainCommand implements Callable<Integer> {
     /** Prints the summary every training command ends with, and a fill-mask example for encoders. */
     static void report(Output output, RunService runs, RunResult result, String example) {
         var out = output.out();
+        if (!result.completed()) {
+            out.printf("Stopped after step %d with a checkpoint; continue with: resume --run-dir %s%n", result.steps(),
+                    result.runDirectory());
+            out.flush();
+            return;
+        }
         out.printf("Trained %d steps in %.0f s (%.0f tokens/s). Run folder: %s%n", result.steps(), result.seconds(),
                 result.tokensPerSecond(), result.runDirectory());
         Map<String, Double> metrics = new TreeMap<>(result.validationMetrics());

@@ -46,11 +46,11 @@ public record RunConfig(
     public static final String DEFAULT_OBJECTIVE = "mlm+nsp";
     public static final String DEFAULT_BACKEND = "onnx";
     public static final int DEFAULT_VOCAB_SIZE = 8192;
-    public static final int DEFAULT_STEPS = 1200;
+    public static final int DEFAULT_STEPS = 600;
     public static final int DEFAULT_BATCH_SIZE = 32;
     public static final int DEFAULT_SEQUENCE_LENGTH = 128;
-    public static final double DEFAULT_LEARNING_RATE = 1e-3;
-    public static final int DEFAULT_WARMUP_STEPS = 100;
+    public static final double DEFAULT_LEARNING_RATE = 2e-3;
+    public static final int DEFAULT_WARMUP_STEPS = 60;
     public static final String DEFAULT_SCHEDULE = "linear";
 
     public RunConfig {
@@ -89,7 +89,7 @@ public record RunConfig(
     public static RunConfig defaults() {
         return new RunConfig(DEFAULT_PRESET, DEFAULT_OBJECTIVE, Map.of(), DEFAULT_BACKEND, null, "auto", "text", false,
                 null, "auto", DEFAULT_VOCAB_SIZE, DEFAULT_STEPS, DEFAULT_BATCH_SIZE, DEFAULT_SEQUENCE_LENGTH,
-                DEFAULT_LEARNING_RATE, DEFAULT_WARMUP_STEPS, DEFAULT_SCHEDULE, 0.01, 1.0, 1, 0.1, 200, 20, 200, 3, 10, 0.02,
+                DEFAULT_LEARNING_RATE, DEFAULT_WARMUP_STEPS, DEFAULT_SCHEDULE, 0.01, 1.0, 1, 0.1, 100, 20, 200, 3, 10, 0.02,
                 42, 0);
     }
 

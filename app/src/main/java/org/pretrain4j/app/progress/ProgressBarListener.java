@@ -23,6 +23,10 @@ final class ProgressBarListener implements TrainingListener {
 
     ProgressBarListener(Output output) {
         this.output = requireNonNull(output, "output is null");
+        // progressbar 0.10 asks JLine for the deprecated jansi provider; the warning is noise for users.
+        if (System.getProperty("org.jline.terminal.disableDeprecatedProviderWarning") == null) {
+            System.setProperty("org.jline.terminal.disableDeprecatedProviderWarning", "true");
+        }
     }
 
     @Override
@@ -43,12 +47,12 @@ final class ProgressBarListener implements TrainingListener {
     public void onStep(StepRecord r) {
         double rate = throughput.add(r.tokens(), r.seconds());
         bar.stepTo(r.step());
-        bar.setExtraMessage(String.format("loss %.3f | %,.0f tok/s%s", r.loss(), rate, lastEval));
+        bar.setExtraMessage(String.format("loss %.3f | %.0f tok/s%s", r.loss(), rate, lastEval));
     }
 
     @Override
     public void onEvaluation(EvalRecord r) {
-        lastEval = String.format(" | eval %.3f", r.loss());
+        lastEval = String.format(" | val %.3f", r.loss());
         // Above the bar: the bar redraws itself on the next line.
         System.err.printf("%neval step %d  loss %.4f (%s)  %s%n", r.step(), r.loss(), Describe.terms(r.termLosses()),
                 Describe.metrics(r.metrics()));

@@ -23,10 +23,10 @@ import org.pretrain4j.data.Document;
 import org.pretrain4j.data.DocumentReader;
 import org.pretrain4j.data.ExampleLayout;
 import org.pretrain4j.data.ExampleSource;
+import org.pretrain4j.data.ExampleSources;
 import org.pretrain4j.data.PackedBlocks;
 import org.pretrain4j.data.SampleCorpus;
 import org.pretrain4j.data.SentencePairs;
-import org.pretrain4j.data.ShuffledExamples;
 import org.pretrain4j.spi.AttentionKind;
 import org.pretrain4j.spi.Objective;
 import org.pretrain4j.text.BpeTrainer;
@@ -38,9 +38,6 @@ import org.pretrain4j.train.DataPosition;
 
 /** The data side of a run: corpus, tokenizer and batch sources, from the text and data packages of core. */
 public class RunData {
-    /** Examples the training stream shuffles among, so that a batch mixes documents. */
-    static final int SHUFFLE_BUFFER = 4096;
-
     /** The training and held-out parts of the corpus. */
     public record Corpora(Corpus train, Corpus validation, String name) {}
 
@@ -131,13 +128,14 @@ public class RunData {
     /** Batch sources: training cycles through shuffled epochs without end; validation is one pass in order. */
     public Batches batches(RunConfig config, Corpora corpora, Tokenizer tokenizer, Objective objective, ExampleLayout layout) {
         Batcher batcher = new Batcher(objective, tokenizer, config.sequenceLength());
-        ExampleSource train = new ShuffledExamples(source(layout, corpora.train(), tokenizer, config), SHUFFLE_BUFFER, config.seed());
+        ExampleSource train = ExampleSources.forLayout(layout, corpora.train(), tokenizer, config.sequenceLength(), config.seed());
         ExampleSource validation = source(layout, corpora.validation(), tokenizer, config);
         DataPipeline trainPipeline = new DataPipeline(train, batcher, config.batchSize(), config.seed());
         DataPipeline validationPipeline = new DataPipeline(validation, batcher, config.batchSize(), config.seed());
         return new Batches(new PipelineSource(trainPipeline, true, corpora.name()), new PipelineSource(validationPipeline, false, corpora.name()));
     }
 
+    /** The held-out examples in corpus order: shuffling them would change nothing but the cost. */
     private static ExampleSource source(ExampleLayout layout, Corpus corpus, Tokenizer tokenizer, RunConfig config) {
         if (layout == ExampleLayout.SENTENCE_PAIRS) {
             return new SentencePairs(corpus, tokenizer, config.sequenceLength(), config.seed());

@@ -301,10 +301,30 @@ public class RunService {
         TrainingResult result;
         try (Backend backend = backend(setup.config())) {
             Trainer trainer = trainer(setup, trainerConfig(setup.config()), backend, listeners, true);
-            result = translate(resume ? trainer::resume : trainer::train, setup.runDirectory());
+            // Ctrl-C: finish the step, write a checkpoint, then let the JVM exit; 'resume' continues exactly.
+            java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                trainer.requestStop();
+                try {
+                    finished.await(120, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "pretrain4j-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                result = translate(resume ? trainer::resume : trainer::train, setup.runDirectory());
+            } finally {
+                finished.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // The hook is running: the JVM exits once it returns.
+                }
+            }
         }
         Path exported = null;
-        if (export) {
+        if (export && result.completed()) {
             Path checkpoint = result.lastCheckpoint()
                     .orElseThrow(() -> UserException.runtime("The run wrote no checkpoint to export."));
             Checkpoint loaded = translate(() -> new CheckpointStore(checkpoint.getParent()).load(checkpoint), setup.runDirectory());
@@ -316,7 +336,8 @@ public class RunService {
             metrics.put("loss", e.loss());
         });
         double tokensPerSecond = result.lastStep().map(s -> s.tokensPerSecond()).orElse(0.0);
-        return new RunResult(setup.runDirectory(), result.steps(), metrics, exported, result.seconds(), tokensPerSecond);
+        return new RunResult(setup.runDirectory(), result.steps(), result.completed(), metrics, exported, result.seconds(),
+                tokensPerSecond);
     }
 
     private Path export(Setup setup, Map<String, HostTensor> state, Path output) {
