@@ -20,6 +20,7 @@ import org.pretrain4j.data.Example;
 import org.pretrain4j.data.ExampleFeatures;
 import org.pretrain4j.data.ExampleLayout;
 import org.pretrain4j.data.RandomSource;
+import org.pretrain4j.graph.AdamW;
 import org.pretrain4j.graph.Autodiff;
 import org.pretrain4j.graph.Dim;
 import org.pretrain4j.graph.Executable;
@@ -39,6 +40,7 @@ import org.pretrain4j.spi.PluginException;
 import org.pretrain4j.spi.PluginLookup;
 import org.pretrain4j.spi.PropertySpec;
 import org.pretrain4j.text.Tokenizer;
+import org.pretrain4j.train.TrainingGraphs;
 
 /**
  * The conformance kit for objectives: implement it in the objective's test class. An objective that
@@ -418,6 +420,41 @@ public interface ObjectiveContract {
             for (float x : actual.floats()) {
                 assertThat(x).as(e.getKey()).isFinite();
             }
+        }
+    }
+
+    @Test
+    default void trainingOnOneBatchHalvesEveryTermsLoss() {
+        Objective o = objective();
+        TransformerConfig c = modelConfig(o).withDropout(0, 0);
+        TrainingGraphs graphs = new TrainingGraphs(c, tokenizer().specialTokens(), o, AdamW.Config.bert(), 5);
+        Program program = graphs.trainingStep();
+        Batch batch = collate(o, prepared(o, 23));
+        Map<String, HostTensor> feeds = new HashMap<>();
+        for (Tensor in : program.inputs()) {
+            if (batch.inputs().containsKey(in.name())) {
+                feeds.put(in.name(), batch.inputs().get(in.name()));
+            }
+        }
+        feeds.putAll(graphs.lossScales(batch.counts()));
+        feeds.put(TrainingGraphs.LEARNING_RATE, HostTensor.scalar(0.01f));
+        Map<String, Double> first = new HashMap<>();
+        Map<String, Double> last = new HashMap<>();
+        try (ReferenceBackend backend = new ReferenceBackend(); Executable step = backend.compile(program)) {
+            for (int s = 1; s <= 40; s++) {
+                feeds.put(TrainingGraphs.STEP, HostTensor.scalar((float) s));
+                Map<String, HostTensor> out = step.run(feeds);
+                for (String term : graphs.terms()) {
+                    double count = out.get(term + "/count").floatValue();
+                    double mean = count == 0 ? 0 : out.get(term + "/loss_sum").floatValue() / count;
+                    first.putIfAbsent(term, mean);
+                    last.put(term, mean);
+                }
+            }
+        }
+        for (String term : graphs.terms()) {
+            assertThat(last.get(term)).as("mean loss of %s after 40 AdamW steps on one batch (first %s)", term, first.get(term))
+                    .isLessThan(first.get(term) / 2);
         }
     }
 

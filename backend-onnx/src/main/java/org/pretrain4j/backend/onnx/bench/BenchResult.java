@@ -16,7 +16,7 @@ public record BenchResult(String preset, String objective, String mode, int batc
                           double tokensPerSecond, double tokensPerSecondMin, double tokensPerSecondMax, double msPerStep,
                           long nonEmbeddingParameters, double projectedFraction, double modelFlopsPerToken,
                           double modelGflopsPerSecond, double gemmGflopsPerSecond, double mfu, double peakRssMb,
-                          int windows, int stepsPerWindow, String onnxruntimeVersion) {
+                          int windows, int stepsPerWindow, String onnxruntimeVersion, double dropout) {
 
     /** The fields in the JSON object the bench command prints, in order. */
     public Map<String, Object> toMap() {
@@ -28,6 +28,7 @@ public record BenchResult(String preset, String objective, String mode, int batc
         m.put("seq", sequenceLength);
         m.put("vocab", vocabulary);
         m.put("threads", threads);
+        m.put("dropout", dropout);
         m.put("tokens_per_second", round(tokensPerSecond, 1));
         m.put("tokens_per_second_min", round(tokensPerSecondMin, 1));
         m.put("tokens_per_second_max", round(tokensPerSecondMax, 1));

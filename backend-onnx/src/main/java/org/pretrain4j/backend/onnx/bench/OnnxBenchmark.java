@@ -82,7 +82,8 @@ public final class OnnxBenchmark {
         return new BenchResult(preset, objective.name(), options.mode().name().toLowerCase(java.util.Locale.ROOT), options.batch(),
                 options.sequenceLength(), config.vocabularySize(), options.backend().threads(), median, min, max,
                 1000.0 * tokensPerStep / median, nonEmbedding, fraction, flopsPerToken, modelGflops, gemm, modelGflops / gemm,
-                Measurements.peakRssMb(), options.windows(), options.stepsPerWindow(), OnnxBackend.runtimeVersion());
+                Measurements.peakRssMb(), options.windows(), options.stepsPerWindow(), OnnxBackend.runtimeVersion(),
+                Math.max(config.hiddenDropout(), config.attentionDropout()));
     }
 
     /** 6 x non-embedding parameters + 12 x layers x hidden x sequence + 6 x hidden x vocabulary x projected fraction. */

@@ -220,6 +220,18 @@ final class ExportParityTest {
             assertThat(model.session().getInputNames()).contains("input_ids", "attention_mask", "position_ids",
                     "past_key_values.0.key", "past_key_values.1.value");
             assertThat(model.session().getOutputNames()).contains("logits", "present.0.key", "present.1.value");
+            ai.onnxruntime.TensorInfo pastInfo = (ai.onnxruntime.TensorInfo) model.session().getInputInfo().get("past_key_values.0.key").getInfo();
+            assertThat(pastInfo.getDimensionNames()[0]).isEqualTo("batch_size");
+            assertThat(pastInfo.getDimensionNames()[2]).isEqualTo("past_sequence_length");
+            assertThat(pastInfo.getShape()[1]).isEqualTo(DECODER.heads());
+            assertThat(pastInfo.getShape()[3]).isEqualTo(DECODER.headSize());
+            ai.onnxruntime.TensorInfo maskInfo = (ai.onnxruntime.TensorInfo) model.session().getInputInfo().get("attention_mask").getInfo();
+            assertThat(maskInfo.getDimensionNames()).containsExactly("batch_size", "total_sequence_length");
+            ai.onnxruntime.TensorInfo present = (ai.onnxruntime.TensorInfo) model.session().getOutputInfo().get("present.1.value").getInfo();
+            assertThat(present.getDimensionNames()[0]).isEqualTo("batch_size");
+            assertThat(present.getDimensionNames()[2]).isEqualTo("total_sequence_length");
+            assertThat(present.getShape()[1]).isEqualTo(DECODER.heads());
+            assertThat(model.session().getInputNames()).doesNotContain("use_cache_branch", "num_logits_to_keep");
 
             // Full forward on the right-padded training batch: the evaluation step's loss.
             long[][] idRows = new long[3][s];
