@@ -297,6 +297,8 @@ public class RunService {
             listeners.add(factory.create(setup.runDirectory()));
         }
         listeners.addAll(extra);
+        Throughput throughput = new Throughput();
+        listeners.add(throughput);
         TrainingResult result;
         try (Backend backend = backend(setup.config())) {
             Trainer trainer = trainer(setup, trainerConfig(setup.config()), backend, listeners, true);
@@ -334,7 +336,7 @@ public class RunService {
             metrics.putAll(e.metrics());
             metrics.put("loss", e.loss());
         });
-        double tokensPerSecond = result.lastStep().map(s -> s.tokensPerSecond()).orElse(0.0);
+        double tokensPerSecond = throughput.seconds > 0 ? throughput.tokens / throughput.seconds : 0.0;
         return new RunResult(setup.runDirectory(), result.steps(), result.completed(), metrics, exported, result.seconds(),
                 tokensPerSecond);
     }
@@ -353,6 +355,18 @@ public class RunService {
             return OnnxExporter.export(request, output).directory();
         } catch (IOException e) {
             throw UserException.runtime("Cannot write the export folder '" + output + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Mean training throughput of this process: tokens over the wall time of the steps (compilation, evaluation excluded). */
+    private static final class Throughput implements TrainingListener {
+        long tokens;
+        double seconds;
+
+        @Override
+        public void onStep(org.pretrain4j.train.StepRecord record) {
+            tokens += record.tokens();
+            seconds += record.seconds();
         }
     }
 
