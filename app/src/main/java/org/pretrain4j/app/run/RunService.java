@@ -97,8 +97,8 @@ public class RunService {
     }
 
     /** As {@link #train(RunConfig, Path, boolean)} with extra listeners (library use). */
-    public RunResult train(RunConfig config, Path runDirectory, boolean export, List<TrainingListener> extra) {
-        requireNonNull(config, "config is null");
+    public RunResult train(RunConfig givenConfig, Path runDirectory, boolean export, List<TrainingListener> extra) {
+        RunConfig config = withAbsolutePaths(requireNonNull(givenConfig, "config is null"));
         Path dir = runDirectory.toAbsolutePath().normalize();
         if (!new CheckpointStore(dir.resolve("checkpoints")).list().isEmpty()) {
             throw UserException.usage("--run-dir: '" + runDirectory + "' already has checkpoints; continue it with 'resume --run-dir "
@@ -112,6 +112,26 @@ public class RunService {
         Setup setup = setup(config, dir, true);
         ConfigFiles.save(config, dir);
         return run(setup, false, export, extra);
+    }
+
+    /** The configuration with its file paths made absolute, so that resume works from any working folder. */
+    static RunConfig withAbsolutePaths(RunConfig config) {
+        Map<String, Object> paths = new LinkedHashMap<>();
+        if (config.corpus() != null) {
+            paths.put("corpus", absolute(config.corpus()));
+        }
+        if (config.tokenizer() != null) {
+            paths.put("tokenizer", absolute(config.tokenizer()));
+        }
+        return paths.isEmpty() ? config : ConfigFiles.resolve(config, null, paths);
+    }
+
+    private static String absolute(String path) {
+        try {
+            return Path.of(path).toAbsolutePath().normalize().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            return path;
+        }
     }
 
     /** Continues the run in {@code runDirectory} from its newest checkpoint; {@code steps} (nullable) changes the total. */
