@@ -76,9 +76,9 @@ final class GenerateCommand implements Callable<Integer> {
                 if (showTop > 0 && !json) {
                     StringBuilder line = new StringBuilder();
                     for (Candidate c : step.top()) {
-                        line.append(String.format("  %s %.1f%%", c.token(), 100 * c.probability()));
+                        line.append(String.format("  '%s' %.1f%%", c.token(), 100 * c.probability()));
                     }
-                    output.err().println(String.format("%-14s %5.1f%% |", step.token(), 100 * step.probability()) + line);
+                    output.err().println(String.format("%-16s %5.1f%% |", "'" + step.token() + "'", 100 * step.probability()) + line);
                 }
             });
             int[] ids = steps.stream().mapToInt(TextGenerator.Step::id).toArray();

@@ -119,9 +119,9 @@ public final class TextGenerator {
                 double[] p = sampling.isGreedy() ? Probabilities.softmax(last, 0, last.length) : sampling.distribution(last);
                 List<Candidate> top = new ArrayList<>();
                 for (int id : Probabilities.top(p, showTop)) {
-                    top.add(new Candidate(id, tokenizer.idToToken(id), p[id], null));
+                    top.add(new Candidate(id, text(tokenizer, id), p[id], null));
                 }
-                Step step = new Step(next, tokenizer.idToToken(next), p[next], top);
+                Step step = new Step(next, text(tokenizer, next), p[next], top);
                 steps.add(step);
                 onStep.accept(step);
                 if (next == special.eos()) {
@@ -155,6 +155,12 @@ public final class TextGenerator {
         String name = "present." + layer + "." + kind;
         return (OnnxTensor) previous.get(name).orElseThrow(
                 () -> UserException.runtime("--model: the decoder returns no '" + name + "' (EXPORT.md)."));
+    }
+
+    /** A token as text (byte-level BPE's "Ġthe" is " the"); special tokens keep their name. */
+    private static String text(Tokenizer tokenizer, int id) {
+        String decoded = tokenizer.decode(new int[] {id});
+        return decoded.isEmpty() ? tokenizer.idToToken(id) : decoded;
     }
 
     private static float[] lastRow(OnnxTensor logits, int length) {
