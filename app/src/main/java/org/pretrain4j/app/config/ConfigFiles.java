@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -60,8 +59,7 @@ public final class ConfigFiles {
         tree.fieldNames().forEachRemaining(keys::add);
         if (file != null) {
             ObjectNode fromFile = read(file);
-            for (Iterator<Map.Entry<String, JsonNode>> it = fromFile.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : fromFile.properties()) {
                 if (!tree.has(e.getKey())) {
                     throw UserException.usage(file + ": unknown key '" + e.getKey() + "'. Known keys: " + new TreeSet<>(keys) + ".");
                 }
@@ -120,8 +118,7 @@ public final class ConfigFiles {
 
     private static void mergeProperties(ObjectNode tree, JsonNode extra) {
         ObjectNode merged = tree.get("properties") instanceof ObjectNode o ? o.deepCopy() : JSON.createObjectNode();
-        for (Iterator<Map.Entry<String, JsonNode>> it = extra.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : extra.properties()) {
             // Property values are strings to the plugins; YAML may have parsed 0.5 as a number.
             merged.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
         }

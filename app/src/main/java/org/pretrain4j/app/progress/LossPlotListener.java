@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,13 +66,13 @@ public final class LossPlotListener implements TrainingListener {
                 if (step > start.startStep()) {
                     continue;
                 }
-                Map<String, Series> target = "eval".equals(record.path("type").asText()) ? validation : "train".equals(record.path("type").asText()) ? train : null;
+                String type = record.path("type").asText();
+                Map<String, Series> target = type.equals("eval") ? validation : type.equals("train") ? train : null;
                 if (target == null) {
                     continue;
                 }
                 target.computeIfAbsent(TOTAL, k -> new Series()).add(step, record.path("loss").asDouble(Double.NaN));
-                for (Iterator<Map.Entry<String, JsonNode>> it = record.path("losses").fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : record.path("losses").properties()) {
                     target.computeIfAbsent(e.getKey(), k -> new Series()).add(step, e.getValue().asDouble(Double.NaN));
                 }
             }

@@ -2,7 +2,6 @@ package org.pretrain4j.app.run;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -421,9 +420,5 @@ public class RunService {
         } catch (TrainingException e) {
             throw UserException.runtime(e.getMessage(), e);
         }
-    }
-
-    static JsonNode tree(RunConfig config) {
-        return JSON.valueToTree(config);
     }
 }
