@@ -47,7 +47,8 @@ public final class OnnxBackend implements Backend {
         if (closed) {
             throw new IllegalStateException("onnx backend is closed");
         }
-        OnnxLowering.Lowered lowered = OnnxLowering.lower(program, OnnxLowering.Options.training(program.name()));
+        OnnxLowering.Lowered lowered = OnnxLowering.lower(program,
+                OnnxLowering.Options.training(program.name()).withHostDropoutMasks(config.hostDropoutMasks()));
         OnnxExecutable executable = new OnnxExecutable(this, program, lowered, createSession(lowered.model().toByteArray(), config));
         open.add(executable);
         return executable;

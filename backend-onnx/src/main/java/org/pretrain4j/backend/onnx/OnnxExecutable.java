@@ -40,6 +40,9 @@ final class OnnxExecutable implements org.pretrain4j.graph.Executable {
     private final Set<String> plainOutputs;
     private final Map<String, OnnxTensor> feed = new HashMap<>();
     private final Map<String, OnnxTensor> pinned = new HashMap<>();
+    private final List<OnnxLowering.HostMask> hostMasks;
+    private final Map<String, MaskSlot> masks = new LinkedHashMap<>();
+    private final Map<String, Long> symbols = new HashMap<>();
     private boolean closed;
 
     OnnxExecutable(OnnxBackend backend, Program program, OnnxLowering.Lowered lowered, OrtSession session) {
@@ -60,6 +63,7 @@ final class OnnxExecutable implements org.pretrain4j.graph.Executable {
                 inputNodes.put(in.name(), in);
             }
             plainOutputs = new LinkedHashSet<>(program.outputs().keySet());
+            hostMasks = lowered.hostMasks();
         } catch (OrtException | RuntimeException e) {
             closeQuietly();
             throw new IllegalStateException("onnx backend: could not allocate the state of '" + programName + "': " + e.getMessage(), e);
@@ -79,6 +83,9 @@ final class OnnxExecutable implements org.pretrain4j.graph.Executable {
             }
             checkInput(e.getKey(), e.getValue(), value);
             feed.put(e.getKey(), inputs.computeIfAbsent(e.getKey(), k -> new InputSlot()).bind(value));
+        }
+        if (!hostMasks.isEmpty()) {
+            bindMasks(values);
         }
         for (StateSlot s : state.values()) {
             feed.put(s.name, s.current());
@@ -100,6 +107,42 @@ final class OnnxExecutable implements org.pretrain4j.graph.Executable {
             }
         }
         return out;
+    }
+
+    /** Draws every host dropout mask for this run's seeds and shapes (symbols resolved from the batch inputs). */
+    private void bindMasks(Map<String, HostTensor> values) {
+        symbols.clear();
+        for (Map.Entry<String, Tensor> e : inputNodes.entrySet()) {
+            List<Dim> dims = e.getValue().shape().dims();
+            long[] actual = values.get(e.getKey()).shape();
+            for (int i = 0; i < dims.size(); i++) {
+                if (!dims.get(i).isFixed()) {
+                    Long previous = symbols.putIfAbsent(dims.get(i).symbol(), actual[i]);
+                    if (previous != null && previous != actual[i]) {
+                        throw new IllegalArgumentException("dim '" + dims.get(i).symbol() + "' is " + previous + " in one input and "
+                                + actual[i] + " in '" + e.getKey() + "'");
+                    }
+                }
+            }
+        }
+        for (OnnxLowering.HostMask m : hostMasks) {
+            long[] shape = new long[m.dims().size()];
+            for (int i = 0; i < shape.length; i++) {
+                Dim d = m.dims().get(i);
+                if (d.isFixed()) {
+                    shape[i] = d.size();
+                } else {
+                    Long size = symbols.get(d.symbol());
+                    if (size == null) {
+                        throw new IllegalStateException("program '" + programName + "': dropout mask dim '" + d.symbol()
+                                + "' is not the dim of any input");
+                    }
+                    shape[i] = size;
+                }
+            }
+            long seed = values.get(m.seedInput()).longs()[0];
+            feed.put(m.input(), masks.computeIfAbsent(m.input(), k -> new MaskSlot()).draw(shape, seed, m.salt(), m.threshold()));
+        }
     }
 
     private static void checkInput(String name, Tensor expected, HostTensor value) {
@@ -184,6 +227,9 @@ final class OnnxExecutable implements org.pretrain4j.graph.Executable {
             s.close();
         }
         for (InputSlot s : inputs.values()) {
+            s.close();
+        }
+        for (MaskSlot s : masks.values()) {
             s.close();
         }
         try {
@@ -275,6 +321,47 @@ final class OnnxExecutable implements org.pretrain4j.graph.Executable {
             buffer = exact;
             shape = s;
             dtype = type;
+        }
+
+        void close() {
+            if (tensor != null) {
+                tensor.close();
+                tensor = null;
+            }
+        }
+    }
+
+    /** A reusable direct byte buffer holding one dropout keep mask (ONNX BOOL, one byte per element). */
+    private final class MaskSlot {
+        private static final int CHUNK = 1 << 15;
+        ByteBuffer buffer;
+        OnnxTensor tensor;
+        long[] shape;
+
+        OnnxTensor draw(long[] s, long seed, long salt, long threshold) {
+            if (tensor == null || !Arrays.equals(shape, s)) {
+                close();
+                int n = Math.toIntExact(HostTensor.elementCount(s));
+                buffer = ByteBuffer.allocateDirect(Math.max(n, 1)).order(ByteOrder.nativeOrder());
+                ByteBuffer exact = buffer.duplicate();
+                exact.limit(n);
+                buffer = exact.slice();
+                try {
+                    tensor = OnnxTensor.createTensor(env, buffer, s, ai.onnxruntime.OnnxJavaType.BOOL);
+                } catch (OrtException e) {
+                    throw new IllegalStateException("could not wrap a dropout mask of shape " + Arrays.toString(s), e);
+                }
+                shape = s;
+            }
+            int n = buffer.limit();
+            ByteBuffer target = buffer;
+            java.util.stream.IntStream.range(0, (n + CHUNK - 1) / CHUNK).parallel().forEach(c -> {
+                int end = Math.min(n, (c + 1) * CHUNK);
+                for (int i = c * CHUNK; i < end; i++) {
+                    target.put(i, org.pretrain4j.graph.DropoutHash.hash(i, seed, salt) >= threshold ? (byte) 1 : (byte) 0);
+                }
+            });
+            return tensor;
         }
 
         void close() {

@@ -39,6 +39,7 @@ public final class OnnxLowering {
     private final Map<Integer, String> directOutputs = new HashMap<>();
     /** Keep masks already drawn, by (seed, salt, rate, shape): the backward pass reuses the forward mask. */
     private final Map<List<Object>, String> dropoutMasks = new HashMap<>();
+    private final List<HostMask> hostMasks = new ArrayList<>();
 
     /**
      * How to lower: variable values to bake in as initializers (null keeps variables as graph
@@ -46,7 +47,7 @@ public final class OnnxLowering {
      * declare instead of the inferred ones, and metadata properties.
      */
     public record Options(Map<String, HostTensor> variableValues, boolean declareUnusedInputs,
-                          Map<String, List<Dim>> outputDims, Map<String, String> metadata, String graphName) {
+                          Map<String, List<Dim>> outputDims, Map<String, String> metadata, String graphName, boolean hostDropoutMasks) {
         public Options {
             variableValues = variableValues == null ? null : Map.copyOf(variableValues);
             outputDims = Map.copyOf(outputDims);
@@ -54,15 +55,37 @@ public final class OnnxLowering {
             requireNonNull(graphName, "graphName is null");
         }
 
-        /** Options for a training or evaluation step: variables are inputs. */
+        /** Options that keep every dropout mask inside the graph (exports, benchmarks of exported graphs). */
+        public Options(Map<String, HostTensor> variableValues, boolean declareUnusedInputs,
+                       Map<String, List<Dim>> outputDims, Map<String, String> metadata, String graphName) {
+            this(variableValues, declareUnusedInputs, outputDims, metadata, graphName, false);
+        }
+
+        /** Options for a training or evaluation step: variables are inputs; dropout masks are drawn on the host. */
         public static Options training(String graphName) {
-            return new Options(null, false, Map.of(), Map.of(), graphName);
+            return new Options(null, false, Map.of(), Map.of(), graphName, true);
+        }
+
+        /** The same options with dropout masks drawn on the host (true) or in the graph (false). */
+        public Options withHostDropoutMasks(boolean host) {
+            return new Options(variableValues, declareUnusedInputs, outputDims, metadata, graphName, host);
+        }
+    }
+
+    /**
+     * A dropout keep mask the executable draws on the host and feeds as the BOOL input {@code input}:
+     * element i is {@link DropoutHash#hash}(i, seed, salt) &gt;= threshold, with the seed read from the
+     * INT64 scalar input {@code seedInput} and the shape from the dims (fixed or input symbols).
+     */
+    public record HostMask(String input, String seedInput, long salt, long threshold, List<Dim> dims) {
+        public HostMask {
+            dims = List.copyOf(dims);
         }
     }
 
     /** The lowered model and the names the executable binds. */
     public record Lowered(OnnxMl.ModelProto model, List<Tensor> inputs, List<Tensor> variables,
-                          Map<String, String> stateOutputs) {}
+                          Map<String, String> stateOutputs, List<HostMask> hostMasks) {}
 
     private OnnxLowering(Program program, Options options) {
         this.program = requireNonNull(program, "program is null");
@@ -140,7 +163,7 @@ public final class OnnxLowering {
         for (StateUpdate u : program.updates()) {
             bindOutput(stateOutputs.get(u.variable().name()), u.next(), u.next().shape().dims());
         }
-        return new Lowered(builder.build(), List.copyOf(inputs), List.copyOf(variables), stateOutputs);
+        return new Lowered(builder.build(), List.copyOf(inputs), List.copyOf(variables), stateOutputs, List.copyOf(hostMasks));
     }
 
     private void claim(Tensor t, String outputName) {
@@ -378,7 +401,16 @@ public final class OnnxLowering {
         List<Object> key = List.of(t.inputs().get(1).id(), d.salt(), d.rate(), t.shape());
         String keep = dropoutMasks.get(key);
         if (keep == null) {
-            keep = keepMask(x, seed, d);
+            Tensor seedTensor = t.inputs().get(1);
+            boolean hostable = options.hostDropoutMasks() && seedTensor.op() instanceof Op.Input
+                    && t.shape().dims().stream().allMatch(dim -> dim.isFixed() || dim.symbol().matches("[A-Za-z_][A-Za-z0-9_]*"));
+            if (hostable) {
+                // Drawn on the host: ONNX Runtime's int64 Mod is an order of magnitude slower than the JIT's.
+                keep = builder.input("dropout_mask/" + hostMasks.size(), DType.BOOL, t.shape().dims());
+                hostMasks.add(new HostMask(keep, seedTensor.name(), d.salt(), DropoutHash.threshold(d.rate()), t.shape().dims()));
+            } else {
+                keep = keepMask(x, seed, d);
+            }
             dropoutMasks.put(key, keep);
         }
         String scaled = builder.node("Mul", List.of(x, builder.floatScalar((float) (1.0 / (1.0 - d.rate())))));

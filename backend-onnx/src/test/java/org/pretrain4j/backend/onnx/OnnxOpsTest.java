@@ -283,7 +283,20 @@ final class OnnxOpsTest {
     }
 
     @Test
-    void dropoutDrawsTheExactHashMask() {
+    void dropoutDrawsTheExactHashMaskOnTheHostAndInTheGraph() {
+        for (String where : List.of("host", "graph")) {
+            OnnxBackend saved = backend;
+            backend = new OnnxBackend(OnnxConfig.parse(Map.of("threads", "1", "dropout-masks", where)));
+            try {
+                checkDropout();
+            } finally {
+                backend.close();
+                backend = saved;
+            }
+        }
+    }
+
+    private static void checkDropout() {
         Graph g = new Graph();
         Tensor x = g.input("x", DType.FLOAT32, Shape.of("batch_size", 7, 9));
         Tensor seed = g.input("seed", DType.INT64, Shape.scalar());
