@@ -55,7 +55,7 @@ final class EndToEndTest {
         assertThat(encoderRun.resolve("loss-next_sentence.png")).exists();
         assertThat(encoderRun.resolve("checkpoints").resolve("step-00000006")).isDirectory();
         assertThat(encoderRun.resolve("export").resolve("onnx").resolve("model.onnx")).exists();
-        assertThat(encoderTraining.out()).contains("Trained 6 steps").contains("Exported to")
+        assertThat(encoderTraining.out()).contains("Trained to step 6 in").contains("Exported to")
                 .contains("fill-mask --model").contains("The council [MASK] the proposal today.").contains("%");
         // Not a terminal here: plain log lines on standard error, no progress bar.
         assertThat(encoderTraining.err()).contains("step 6/6").contains("eval step 6").contains("checkpoint step-00000006 written");

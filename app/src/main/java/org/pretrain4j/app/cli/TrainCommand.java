@@ -68,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
             out.flush();
             return;
         }
-        out.printf("Trained %d steps in %.0f s (%.0f tokens/s). Run folder: %s%n", result.steps(), result.seconds(),
+        out.printf("Trained to step %d in %.0f s (%,.0f tokens/s). Run folder: %s%n", result.steps(), result.seconds(),
                 result.tokensPerSecond(), result.runDirectory());
         Map<String, Double> metrics = new TreeMap<>(result.validationMetrics());
         if (!metrics.isEmpty()) {
