@@ -101,6 +101,18 @@ final class EndToEndTest {
         assertThat(metrics.path("masked_lm_accuracy").asDouble(-1)).isBetween(0.0, 1.0);
         assertThat(metrics.path("next_sentence_accuracy").asDouble(-1)).isBetween(0.0, 1.0);
         assertThat(metrics.path("step").asInt()).isEqualTo(6);
+        assertThat(metrics.has("unigram_perplexity")).as("only causal runs have the unigram baseline").isFalse();
+    }
+
+    @Test
+    void evaluateOfACausalRunReportsTheHeldOutUnigramBaseline() throws Exception {
+        CommandRun r = CommandRun.of("evaluate", "--run-dir", decoderRun.toString(), "--json");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode metrics = JSON.readTree(r.out());
+        // The best unigram model of the held-out targets: above 1, at most the vocabulary size (300).
+        assertThat(metrics.path("unigram_perplexity").asDouble(-1)).isGreaterThan(1.0).isLessThanOrEqualTo(300.0);
+        assertThat(metrics.path("causal_lm_perplexity").asDouble(-1)).isGreaterThan(1.0);
     }
 
     @Test

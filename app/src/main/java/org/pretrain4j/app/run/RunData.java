@@ -24,9 +24,11 @@ import org.pretrain4j.data.DocumentReader;
 import org.pretrain4j.data.ExampleLayout;
 import org.pretrain4j.data.ExampleSource;
 import org.pretrain4j.data.ExampleSources;
+import org.pretrain4j.data.ExampleStream;
 import org.pretrain4j.data.PackedBlocks;
 import org.pretrain4j.data.SampleCorpus;
 import org.pretrain4j.data.SentencePairs;
+import org.pretrain4j.objective.clm.UnigramPerplexity;
 import org.pretrain4j.spi.AttentionKind;
 import org.pretrain4j.spi.Objective;
 import org.pretrain4j.text.BpeTrainer;
@@ -133,6 +135,20 @@ public class RunData {
         DataPipeline trainPipeline = new DataPipeline(train, batcher, config.batchSize(), config.seed());
         DataPipeline validationPipeline = new DataPipeline(validation, batcher, config.batchSize(), config.seed());
         return new Batches(new PipelineSource(trainPipeline, true, corpora.name()), new PipelineSource(validationPipeline, false, corpora.name()));
+    }
+
+    /**
+     * Perplexity of the maximum-likelihood unigram model of the held-out split's next-token targets,
+     * built exactly as evaluation builds them: the baseline a causal LM must beat.
+     */
+    public double heldOutUnigramPerplexity(RunConfig config, Tokenizer tokenizer, ExampleLayout layout) {
+        UnigramPerplexity unigram = new UnigramPerplexity(tokenizer.vocabularySize());
+        try (ExampleStream examples = source(layout, corpora(config).validation(), tokenizer, config).open(0)) {
+            while (examples.hasNext()) {
+                unigram.add(examples.next());
+            }
+        }
+        return unigram.perplexity();
     }
 
     /** The held-out examples in corpus order: shuffling them would change nothing but the cost. */

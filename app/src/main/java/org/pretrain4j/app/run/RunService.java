@@ -167,6 +167,11 @@ public class RunService {
             record.termLosses().forEach((term, loss) -> metrics.putIfAbsent(term + "_loss", loss));
             metrics.put("step", (double) record.step());
             metrics.put("examples", (double) record.examples());
+            if (setup.objective().attention() == AttentionKind.CAUSAL) {
+                // The baseline of the clm learning check: the best unigram model of the same held-out targets.
+                metrics.put("unigram_perplexity", data.heldOutUnigramPerplexity(config, setup.tokenizer(),
+                        setup.objective().layout().orElse(ExampleLayout.PACKED_BLOCKS)));
+            }
             return metrics;
         }
     }
