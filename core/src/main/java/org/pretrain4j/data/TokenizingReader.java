@@ -16,10 +16,14 @@ final class TokenizingReader implements AutoCloseable {
     private final DocumentReader documents;
     private final Tokenizer tokenizer;
     private final ArrayDeque<TokenizedDocument> ready = new ArrayDeque<>();
+    private final boolean spaceMatters;
 
     TokenizingReader(DocumentReader documents, Tokenizer tokenizer) {
         this.documents = documents;
         this.tokenizer = tokenizer;
+        // Byte-level BPE encodes the space before a word: a document's later sentences follow a
+        // space, as in running text, or a model learns "report.The" and generates it.
+        this.spaceMatters = tokenizer.kind() == Tokenizer.Kind.BYTE_LEVEL_BPE;
     }
 
     /** The next document with at least one non-empty sentence, or null at the end. */
@@ -33,7 +37,9 @@ final class TokenizingReader implements AutoCloseable {
             while (sentences.size() < CHUNK_SENTENCES && documents.hasNext()) {
                 Document d = documents.next();
                 chunk.add(d);
-                sentences.addAll(d.sentences());
+                for (int s = 0; s < d.sentences().size(); s++) {
+                    sentences.add(s > 0 && spaceMatters ? " " + d.sentences().get(s) : d.sentences().get(s));
+                }
             }
             List<Encoding> encodings = tokenizer.encodeBatch(sentences);
             int k = 0;

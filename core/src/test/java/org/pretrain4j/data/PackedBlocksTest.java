@@ -103,6 +103,20 @@ final class PackedBlocksTest {
     }
 
     @Test
+    void bpeBlocksKeepTheSpaceBetweenTheSentencesOfADocument() {
+        ByteLevelBpeTokenizer t = BpeTrainer.train(List.of("The report. The vote."), BpeTrainer.Options.of(280));
+        Corpus c = Corpus.of("one", List.of(new Document("a", List.of("The report.", "The vote."))));
+        List<Example> blocks = SentencePairsTest.read(new PackedBlocks(c, t, 64, PackedBlocks.Boundaries.CROSS), 0);
+        List<Integer> ids = new ArrayList<>();
+        blocks.forEach(b -> {
+            for (int id : b.tokens()) {
+                ids.add(id);
+            }
+        });
+        assertThat(t.decode(ids.stream().mapToInt(Integer::intValue).toArray())).isEqualTo("The report. The vote.");
+    }
+
+    @Test
     void aCorpusOfEmptyDocumentsFailsNamingIt() {
         Corpus empty = Corpus.of("blank", List.of(new Document("a", List.of()), new Document("b", List.of())));
         org.assertj.core.api.Assertions.assertThatThrownBy(
