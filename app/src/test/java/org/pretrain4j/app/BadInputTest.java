@@ -76,6 +76,14 @@ final class BadInputTest {
     }
 
     @Test
+    void aCausalObjectiveWithoutEndOfTextFailsBeforeTraining() {
+        Path dir = temp.resolve("clm-wordpiece");
+        assertOneLine(CommandRun.of(args("--objective", "clm", "--tokenizer-type", "wordpiece", "--steps", "2", "--run-dir",
+                dir.toString())), 2, "--tokenizer-type", "end-of-text", "wordpiece has none");
+        assertThat(dir.resolve("checkpoints")).doesNotExist();
+    }
+
+    @Test
     void aMissingCorpusIsNamed() {
         Path missing = temp.resolve("no-such-corpus.txt");
         CommandRun r = CommandRun.of("train", "--corpus", missing.toString(), "--steps", "2", "--run-dir", temp.resolve("e").toString());

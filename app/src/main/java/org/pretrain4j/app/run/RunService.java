@@ -226,6 +226,12 @@ public class RunService {
         RunData.Corpora corpora = data.corpora(config);
         Tokenizer tokenizer = fresh ? data.tokenizerForNewRun(config, corpora, attention, dir.resolve(TOKENIZER))
                 : data.tokenizerOfRun(dir.resolve(TOKENIZER));
+        if (attention == AttentionKind.CAUSAL && tokenizer.specialTokens().eos() < 0) {
+            // Caught here, not by the exporter after the whole run: packed blocks and the export need it.
+            throw UserException.usage("--tokenizer-type: objective " + config.objective()
+                    + " is causal and needs a tokenizer with an end-of-text token; byte-level BPE (bpe) has one, "
+                    + tokenizer.kind().name().toLowerCase(java.util.Locale.ROOT) + " has none");
+        }
         int maxPositions = Math.max(512, config.sequenceLength());
         TransformerConfig model = TransformerConfig.preset(preset, tokenizer.vocabularySize(), maxPositions, attention)
                 .withDropout(config.dropout(), config.dropout());
