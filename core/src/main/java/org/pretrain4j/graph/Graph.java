@@ -45,6 +45,22 @@ public final class Graph {
         return register(name, node(new Op.Input(name), List.of(), dtype, shape));
     }
 
+    /** The input of this name if it was declared with this type, else a new one; another type or a variable of the name fails. */
+    public Tensor inputOrExisting(String name, DType dtype, Shape shape) {
+        Tensor existing = named.get(requireNonNull(name, "name is null"));
+        if (existing == null) {
+            return input(name, dtype, shape);
+        }
+        if (!(existing.op() instanceof Op.Input)) {
+            throw new GraphException("input '" + name + "' clashes with a variable of the same name");
+        }
+        if (existing.dtype() != dtype || !existing.shape().equals(shape)) {
+            throw new GraphException("input '" + name + "' declared as " + dtype + shape + " but it is already "
+                    + existing.dtype() + existing.shape());
+        }
+        return existing;
+    }
+
     public Tensor variable(String name, Shape shape, Init init, boolean trainable, boolean weightDecay) {
         if (!shape.isFixed()) {
             throw new GraphException("variable '" + name + "' needs a fixed shape, got " + shape);

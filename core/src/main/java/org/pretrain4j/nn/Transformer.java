@@ -12,7 +12,6 @@ import org.pretrain4j.graph.DType;
 import org.pretrain4j.graph.Graph;
 import org.pretrain4j.graph.GraphException;
 import org.pretrain4j.graph.Init;
-import org.pretrain4j.graph.Op;
 import org.pretrain4j.graph.Shape;
 import org.pretrain4j.graph.Tensor;
 import org.pretrain4j.spi.AttentionKind;
@@ -172,19 +171,7 @@ public final class Transformer implements ModelContext {
 
     @Override
     public Tensor input(String name, DType dtype, Shape shape) {
-        requireNonNull(name, "name is null");
-        Tensor existing = graph.named(name);
-        if (existing == null) {
-            return graph.input(name, dtype, shape);
-        }
-        if (!(existing.op() instanceof Op.Input)) {
-            throw new GraphException("input '" + name + "' clashes with a variable of the same name");
-        }
-        if (existing.dtype() != dtype || !existing.shape().equals(shape)) {
-            throw new GraphException("input '" + name + "' declared as " + dtype + shape + " but it is already "
-                    + existing.dtype() + existing.shape());
-        }
-        return existing;
+        return graph.inputOrExisting(name, dtype, shape);
     }
 
     /** The decoder's {@code present.{i}.key/.value} outputs (empty unless built with a cache), in layer order. */

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.pretrain4j.graph.DType;
 import org.pretrain4j.graph.Graph;
-import org.pretrain4j.graph.GraphException;
 import org.pretrain4j.graph.Init;
 import org.pretrain4j.graph.Shape;
 import org.pretrain4j.graph.Tensor;
@@ -93,14 +92,11 @@ public final class FakeModelContext implements ModelContext {
 
     @Override
     public Tensor input(String name, DType dtype, Shape shape) {
-        Tensor existing = graph.named(name);
-        if (existing != null) {
-            if (!(existing.op() instanceof org.pretrain4j.graph.Op.Input) || existing.dtype() != dtype || !existing.shape().equals(shape)) {
-                throw new GraphException("input '" + name + "' declared again as " + dtype + shape + ", was " + existing);
-            }
-            return existing;
+        boolean fresh = graph.named(name) == null;
+        Tensor input = graph.inputOrExisting(name, dtype, shape);
+        if (fresh) {
+            declared.add(name);
         }
-        declared.add(name);
-        return graph.input(name, dtype, shape);
+        return input;
     }
 }
