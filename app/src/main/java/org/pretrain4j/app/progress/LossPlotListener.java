@@ -130,6 +130,9 @@ public final class LossPlotListener implements TrainingListener {
                     .title(term.equals(TOTAL) ? "loss (weighted sum of the terms)" : term + " loss")
                     .xAxisTitle("step").yAxisTitle("loss").build();
             chart.getStyler().setMarkerSize(6);
+            // Whole steps, slanted, so that long runs' labels ("1,350", "2,020") never run together.
+            chart.getStyler().setXAxisDecimalPattern("#,###");
+            chart.getStyler().setXAxisLabelRotation(45);
             Series t = train.get(term);
             if (t != null && !t.steps.isEmpty()) {
                 XYSeries s = chart.addSeries("train", t.steps, t.values);
