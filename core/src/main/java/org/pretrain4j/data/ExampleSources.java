@@ -20,8 +20,8 @@ public final class ExampleSources {
     public static ExampleSource forLayout(ExampleLayout layout, Corpus corpus, Tokenizer tokenizer, int sequenceLength, long seed) {
         requireNonNull(layout, "layout is null");
         ExampleSource source;
-        if (layout == ExampleLayout.SENTENCE_PAIRS) {
-            source = new SentencePairs(corpus, tokenizer, sequenceLength, seed);
+        if (layout.pairs()) {
+            source = new SentencePairs(layout, corpus, tokenizer, sequenceLength, seed);
         } else {
             source = new PackedBlocks(corpus, tokenizer, sequenceLength, PackedBlocks.Boundaries.CROSS);
         }

@@ -40,8 +40,23 @@ public final class SentencePairs implements ExampleSource {
     private final long seed;
     private final int cls;
     private final int sep;
+    private final boolean randomNext;
 
     public SentencePairs(Corpus corpus, Tokenizer tokenizer, int maxSeqLength, double shortSeqProb, int window, long seed) {
+        this(ExampleLayout.SENTENCE_PAIRS, corpus, tokenizer, maxSeqLength, shortSeqProb, window, seed);
+    }
+
+    /**
+     * Pairs for {@code layout}: {@link ExampleLayout#SENTENCE_PAIRS} (a random B half the time) or
+     * {@link ExampleLayout#CONSECUTIVE_PAIRS} (B follows A, a random B only for single-sentence chunks).
+     */
+    public SentencePairs(ExampleLayout layout, Corpus corpus, Tokenizer tokenizer, int maxSeqLength, double shortSeqProb,
+                         int window, long seed) {
+        requireNonNull(layout, "layout is null");
+        if (!layout.pairs()) {
+            throw new IllegalArgumentException("sentence pairs cannot be laid out as " + layout);
+        }
+        this.randomNext = layout == ExampleLayout.SENTENCE_PAIRS;
         this.corpus = requireNonNull(corpus, "corpus is null");
         this.tokenizer = requireNonNull(tokenizer, "tokenizer is null");
         SpecialTokens s = tokenizer.specialTokens();
@@ -70,6 +85,11 @@ public final class SentencePairs implements ExampleSource {
         this(corpus, tokenizer, maxSeqLength, DEFAULT_SHORT_SEQ_PROB, DEFAULT_WINDOW, seed);
     }
 
+    /** Pairs for {@code layout} with google's {@code short_seq_prob} and the default window. */
+    public SentencePairs(ExampleLayout layout, Corpus corpus, Tokenizer tokenizer, int maxSeqLength, long seed) {
+        this(layout, corpus, tokenizer, maxSeqLength, DEFAULT_SHORT_SEQ_PROB, DEFAULT_WINDOW, seed);
+    }
+
     @Override
     public int maxLength() {
         return maxSeqLength;
@@ -77,7 +97,7 @@ public final class SentencePairs implements ExampleSource {
 
     @Override
     public ExampleLayout layout() {
-        return ExampleLayout.SENTENCE_PAIRS;
+        return randomNext ? ExampleLayout.SENTENCE_PAIRS : ExampleLayout.CONSECUTIVE_PAIRS;
     }
 
     /** The random draws of the algorithm, named as in google's Python. */
@@ -119,6 +139,12 @@ public final class SentencePairs implements ExampleSource {
     /** google's create_instances_from_document over {@code documents}, for {@code documents.get(index)}. */
     static List<Instance> createInstances(List<TokenizedDocument> documents, int index, int maxSeqLength, double shortSeqProb,
             Draws rng) {
+        return createInstances(documents, index, maxSeqLength, shortSeqProb, true, rng);
+    }
+
+    /** {@code randomNext} false: B is the continuation unless the chunk has one sentence (ALBERT's SOP data). */
+    static List<Instance> createInstances(List<TokenizedDocument> documents, int index, int maxSeqLength, double shortSeqProb,
+            boolean randomNext, Draws rng) {
         TokenizedDocument document = documents.get(index);
         int maxNumTokens = maxSeqLength - 3;
         int targetSeqLength = maxNumTokens;
@@ -144,7 +170,7 @@ public final class SentencePairs implements ExampleSource {
                     }
                     Segment b = new Segment();
                     boolean isRandomNext;
-                    if (currentChunk.size() == 1 || rng.random() < 0.5) {
+                    if (currentChunk.size() == 1 || (randomNext && rng.random() < 0.5)) {
                         isRandomNext = true;
                         int targetBLength = targetSeqLength - a.size();
                         TokenizedDocument randomDocument = documents.get(rng.otherDocument(documents.size(), index));
@@ -279,7 +305,7 @@ public final class SentencePairs implements ExampleSource {
                                 + corpus.name() + " has " + buffer.size() + " (non-empty) document");
                     }
                     Draws rng = draws(RandomSource.of(seed, epoch, current).fork("pairs"));
-                    for (Instance instance : createInstances(buffer, position, maxSeqLength, shortSeqProb, rng)) {
+                    for (Instance instance : createInstances(buffer, position, maxSeqLength, shortSeqProb, randomNext, rng)) {
                         pending.add(toExample(instance, index++));
                     }
                     current++;

@@ -110,6 +110,13 @@ public final class Objectives {
     }
 
     private static String describe(ExampleLayout layout) {
-        return layout == ExampleLayout.SENTENCE_PAIRS ? "sentence pairs" : "packed blocks";
+        switch (layout) {
+            case SENTENCE_PAIRS:
+                return "sentence pairs (a random B half the time)";
+            case CONSECUTIVE_PAIRS:
+                return "consecutive sentence pairs";
+            default:
+                return "packed blocks";
+        }
     }
 }

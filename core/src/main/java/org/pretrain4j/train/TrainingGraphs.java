@@ -115,8 +115,7 @@ public final class TrainingGraphs {
             throw new GraphException("objective " + objective.name() + " needs " + describe(objective.attention())
                     + " attention but the model is configured " + describe(config.attention()));
         }
-        if (objective.layout().orElse(ExampleLayout.PACKED_BLOCKS) == ExampleLayout.SENTENCE_PAIRS
-                && config.typeVocabularySize() < 2) {
+        if (objective.layout().orElse(ExampleLayout.PACKED_BLOCKS).pairs() && config.typeVocabularySize() < 2) {
             throw new GraphException("objective " + objective.name() + " lays out sentence pairs, which need"
                     + " at least 2 token types, but the model has " + config.typeVocabularySize());
         }

@@ -101,6 +101,42 @@ final class SentencePairsTest {
         assertThat(instances.get(1).isRandomNext()).isTrue();
     }
 
+    @Test
+    void goldenConsecutivePairsNeverDrawARandomBForAChunkOfSeveralSentences() {
+        // ALBERT's sentence-order data: as goldenRandomNextPutsUnusedSentencesBack, but the chunk t0 t1
+        // takes no random() draw for "random next": B = t1, the continuation. No sentence is left.
+        Script script = new Script().add(0.05, 3, 1);
+        List<SentencePairs.Instance> instances = SentencePairs.createInstances(DOCS, 1, 10, 0.1, false, script);
+        assertThat(script.values).isEmpty();
+        assertThat(instances).hasSize(1);
+        assertThat(instances.get(0).a()).containsExactly(20, 21);
+        assertThat(instances.get(0).b()).containsExactly(22, 23, 24);
+        assertThat(instances.get(0).isRandomNext()).isFalse();
+    }
+
+    @Test
+    void goldenConsecutivePairsDrawARandomBOnlyForASingleSentence() {
+        // doc2 has one sentence: even ALBERT's data draws a random B (document 0, start 2: s2).
+        Script script = new Script().add(0.5, "0", 2);
+        List<SentencePairs.Instance> instances = SentencePairs.createInstances(DOCS, 2, 10, 0.1, false, script);
+        assertThat(script.values).isEmpty();
+        assertThat(instances).hasSize(1);
+        assertThat(instances.get(0).a()).containsExactly(30);
+        assertThat(instances.get(0).b()).containsExactly(15, 16, 17, 18);
+        assertThat(instances.get(0).isRandomNext()).isTrue();
+    }
+
+    @Test
+    void layoutsOfTheTwoKindsOfPairs() {
+        WordPieceTokenizer t = TestVocabulary.tokenizer();
+        Corpus c = Corpus.of("unused", List.of());
+        assertThat(new SentencePairs(c, t, 10, 1).layout()).isEqualTo(ExampleLayout.SENTENCE_PAIRS);
+        assertThat(new SentencePairs(ExampleLayout.CONSECUTIVE_PAIRS, c, t, 10, 1).layout())
+                .isEqualTo(ExampleLayout.CONSECUTIVE_PAIRS);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SentencePairs(ExampleLayout.PACKED_BLOCKS, c, t, 10, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PACKED_BLOCKS");
+    }
+
     static Corpus corpus(int documents) {
         List<Document> docs = new ArrayList<>();
         for (int d = 0; d < documents; d++) {

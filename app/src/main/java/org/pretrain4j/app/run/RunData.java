@@ -153,8 +153,8 @@ public class RunData {
 
     /** The held-out examples in corpus order: shuffling them would change nothing but the cost. */
     private static ExampleSource source(ExampleLayout layout, Corpus corpus, Tokenizer tokenizer, RunConfig config) {
-        if (layout == ExampleLayout.SENTENCE_PAIRS) {
-            return new SentencePairs(corpus, tokenizer, config.sequenceLength(), config.seed());
+        if (layout.pairs()) {
+            return new SentencePairs(layout, corpus, tokenizer, config.sequenceLength(), config.seed());
         }
         return new PackedBlocks(corpus, tokenizer, config.sequenceLength(), PackedBlocks.Boundaries.CROSS);
     }

@@ -19,14 +19,14 @@ import org.pretrain4j.spi.Objective;
 import org.pretrain4j.text.Tokenizer;
 
 /**
- * ALBERT's sentence-order prediction, made from the same sentence pairs and head as {@code nsp}.
- * The pair layout (google BERT's algorithm) gives B as the true continuation of A (pair label 0) or
- * as a random segment (pair label 1). For a continuation, prepare swaps the two segments with
- * probability {@code swap-probability} (one {@code nextDouble()} of {@code fork("sop")}), moving
- * their segment ids, special flags and word starts with them, and labels the pair 1 when swapped,
- * 0 when in order. A random-B pair has no order to predict: its label is -100, so it adds no
- * sentence-order target (masked LM still trains on it). Half of google BERT's pairs are random,
- * so about half the examples carry an order target.
+ * ALBERT's sentence-order prediction, made from the same pair machinery and head as {@code nsp}.
+ * Its layout is {@link ExampleLayout#CONSECUTIVE_PAIRS}: B is always the segment that follows A in
+ * the same document. Prepare swaps the two segments with probability {@code swap-probability} (one
+ * {@code nextDouble()} of {@code fork("sop")}), moving their segment ids, special flags and word
+ * starts with them, and labels the pair 1 when swapped, 0 when in order. The one exception is a
+ * chunk of a single sentence, for which the pair builder (as ALBERT's create_pretraining_data)
+ * draws a random B: such a pair has no order to predict, its label is -100 and it adds no
+ * sentence-order target (masked LM still trains on it).
  */
 public final class SopObjective implements Objective {
     /** Loss term, batch count key and metric prefix. */
@@ -59,7 +59,7 @@ public final class SopObjective implements Objective {
 
     @Override
     public Optional<ExampleLayout> layout() {
-        return Optional.of(ExampleLayout.SENTENCE_PAIRS);
+        return Optional.of(ExampleLayout.CONSECUTIVE_PAIRS);
     }
 
     @Override

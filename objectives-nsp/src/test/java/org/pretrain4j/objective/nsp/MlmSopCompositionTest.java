@@ -32,7 +32,7 @@ final class MlmSopCompositionTest implements ObjectiveContract {
     @Test
     void mlmMasksTheSwappedLayoutNeverItsSeparators() {
         Objective o = factory().create(Map.of("mlm.strategy.rate", "0.5"), new ServiceLoaderPlugins());
-        assertThat(o.layout()).contains(ExampleLayout.SENTENCE_PAIRS);
+        assertThat(o.layout()).contains(ExampleLayout.CONSECUTIVE_PAIRS);
         List<Example> pairs = FakeExamples.pairs(NspObjectiveTest.TOKENIZER, FakeCorpus.documents(50, 4), 40, 4, 400);
         int swapped = 0;
         for (Example e : pairs) {

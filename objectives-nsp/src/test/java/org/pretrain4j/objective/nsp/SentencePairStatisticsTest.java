@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.pretrain4j.data.Batch;
 import org.pretrain4j.data.Batcher;
 import org.pretrain4j.data.Corpus;
+import org.pretrain4j.data.ExampleLayout;
 import org.pretrain4j.data.Document;
 import org.pretrain4j.data.Example;
 import org.pretrain4j.data.ExampleFeatures;
@@ -54,8 +55,12 @@ final class SentencePairStatisticsTest {
     }
 
     private static List<Example> pairs() {
+        return pairs(ExampleLayout.SENTENCE_PAIRS);
+    }
+
+    private static List<Example> pairs(ExampleLayout layout) {
         List<Example> out = new ArrayList<>();
-        try (ExampleStream s = new SentencePairs(corpus(), TOKENIZER, 128, 11).open(0)) {
+        try (ExampleStream s = new SentencePairs(layout, corpus(), TOKENIZER, 128, 11).open(0)) {
             s.forEachRemaining(out::add);
         }
         return out;
@@ -138,7 +143,14 @@ final class SentencePairStatisticsTest {
         long continuations = 0;
         long swapped = 0;
         List<ExampleFeatures> someSwapped = new ArrayList<>();
-        for (Example e : pairs()) {
+        List<Example> consecutive = pairs(mlmSop.layout().orElseThrow());
+        assertThat(mlmSop.layout()).contains(ExampleLayout.CONSECUTIVE_PAIRS);
+        long randomB = consecutive.stream().filter(e -> e.pairLabel() == 1).count();
+        // ALBERT's data: a random B only for single-sentence chunks, not google BERT's half.
+        long randomInNsp = pairs().stream().filter(e -> e.pairLabel() == 1).count();
+        assertThat((double) randomB / consecutive.size()).isLessThan(0.15);
+        assertThat((double) randomInNsp / pairs().size()).isGreaterThan(0.4);
+        for (Example e : consecutive) {
             ExampleFeatures f = batcher.prepare(e, 11, 0);
             if (someSwapped.size() < 8 && f.example() != e) {
                 someSwapped.add(f);

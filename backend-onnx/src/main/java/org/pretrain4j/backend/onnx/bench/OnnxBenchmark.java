@@ -207,7 +207,7 @@ public final class OnnxBenchmark {
     /** A batch of random token ids, full length, laid out and prepared by the objective as in training. */
     static Batch randomBatch(Objective objective, SyntheticTokenizer tokenizer, int batch, int sequence, long seed) {
         boolean causal = objective.attention() == AttentionKind.CAUSAL;
-        boolean pairs = objective.layout().orElse(ExampleLayout.PACKED_BLOCKS) == ExampleLayout.SENTENCE_PAIRS;
+        boolean pairs = objective.layout().orElse(ExampleLayout.PACKED_BLOCKS).pairs();
         RandomSource random = RandomSource.of(seed, 0, 0);
         List<ExampleFeatures> prepared = new ArrayList<>();
         long[] ids = new long[batch * sequence];
