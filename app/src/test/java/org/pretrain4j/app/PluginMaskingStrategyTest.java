@@ -3,9 +3,6 @@ package org.pretrain4j.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,18 +20,12 @@ import org.pretrain4j.train.JsonLinesMetricsWriter;
  * accuracy far exceeds what BERT's 80/10/10 masking allows in the same steps.
  */
 final class PluginMaskingStrategyTest {
-    private static String source(String name) throws IOException {
-        try (InputStream in = PluginMaskingStrategyTest.class.getResourceAsStream("/plugin-source/" + name + ".java.txt")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
     @Test
     void aMaskingStrategyFromAPluginJarIsListedAndTrainsMlm(@TempDir Path temp) throws Exception {
         Path plugins = temp.resolve("plugins");
         Files.createDirectories(plugins);
         PluginJars.build(plugins.resolve("every-nth.jar"),
-                Map.of("com.example.everynth.EveryNthStrategyFactory", source("EveryNthStrategyFactory")),
+                Map.of("com.example.everynth.EveryNthStrategyFactory", PluginJars.source("EveryNthStrategyFactory")),
                 Map.of("org.pretrain4j.spi.MaskingStrategyFactory", "com.example.everynth.EveryNthStrategyFactory"));
         Path corpus = TestCorpus.write(temp.resolve("corpus.txt"), 60, 1);
         Path run = temp.resolve("run");

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,17 +17,11 @@ import org.pretrain4j.train.JsonLinesMetricsWriter;
 
 /** A user's objective, compiled here into a jar, trains through --plugins without rebuilding the app. */
 final class PluginObjectiveTest {
-    private static String source(String name) throws IOException {
-        try (InputStream in = PluginObjectiveTest.class.getResourceAsStream("/plugin-source/" + name + ".java.txt")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
     static Path buildPlugin(Path folder) throws IOException {
         Files.createDirectories(folder);
         return PluginJars.build(folder.resolve("word-start.jar"),
-                Map.of("com.example.wordstart.WordStartObjective", source("WordStartObjective"),
-                        "com.example.wordstart.WordStartObjectiveFactory", source("WordStartObjectiveFactory")),
+                Map.of("com.example.wordstart.WordStartObjective", PluginJars.source("WordStartObjective"),
+                        "com.example.wordstart.WordStartObjectiveFactory", PluginJars.source("WordStartObjectiveFactory")),
                 Map.of("org.pretrain4j.spi.ObjectiveFactory", "com.example.wordstart.WordStartObjectiveFactory"));
     }
 

@@ -18,13 +18,15 @@ public final class ExampleSources {
      * buffer of {@link #DEFAULT_SHUFFLE} examples; all keyed by {@code seed}.
      */
     public static ExampleSource forLayout(ExampleLayout layout, Corpus corpus, Tokenizer tokenizer, int sequenceLength, long seed) {
+        return new ShuffledExamples(inOrder(layout, corpus, tokenizer, sequenceLength, seed), DEFAULT_SHUFFLE, seed);
+    }
+
+    /** The same examples in corpus order, unshuffled (held-out splits: shuffling them changes nothing but the cost). */
+    public static ExampleSource inOrder(ExampleLayout layout, Corpus corpus, Tokenizer tokenizer, int sequenceLength, long seed) {
         requireNonNull(layout, "layout is null");
-        ExampleSource source;
         if (layout.pairs()) {
-            source = new SentencePairs(layout, corpus, tokenizer, sequenceLength, seed);
-        } else {
-            source = new PackedBlocks(corpus, tokenizer, sequenceLength, PackedBlocks.Boundaries.CROSS);
+            return new SentencePairs(layout, corpus, tokenizer, sequenceLength, seed);
         }
-        return new ShuffledExamples(source, DEFAULT_SHUFFLE, seed);
+        return new PackedBlocks(corpus, tokenizer, sequenceLength, PackedBlocks.Boundaries.CROSS);
     }
 }

@@ -25,9 +25,7 @@ import org.pretrain4j.data.ExampleLayout;
 import org.pretrain4j.data.ExampleSource;
 import org.pretrain4j.data.ExampleSources;
 import org.pretrain4j.data.ExampleStream;
-import org.pretrain4j.data.PackedBlocks;
 import org.pretrain4j.data.SampleCorpus;
-import org.pretrain4j.data.SentencePairs;
 import org.pretrain4j.objective.clm.UnigramPerplexity;
 import org.pretrain4j.spi.AttentionKind;
 import org.pretrain4j.spi.Objective;
@@ -153,10 +151,7 @@ public class RunData {
 
     /** The held-out examples in corpus order: shuffling them would change nothing but the cost. */
     private static ExampleSource source(ExampleLayout layout, Corpus corpus, Tokenizer tokenizer, RunConfig config) {
-        if (layout.pairs()) {
-            return new SentencePairs(layout, corpus, tokenizer, config.sequenceLength(), config.seed());
-        }
-        return new PackedBlocks(corpus, tokenizer, config.sequenceLength(), PackedBlocks.Boundaries.CROSS);
+        return ExampleSources.inOrder(layout, corpus, tokenizer, config.sequenceLength(), config.seed());
     }
 
     /** A sentence of the run's held-out split with a word masked, or {@code fallback} for the built-in sample. */

@@ -3,6 +3,7 @@ package org.pretrain4j.app.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.StringWriter;
 import java.net.URI;
@@ -23,6 +24,14 @@ import javax.tools.ToolProvider;
 /** Compiles Java sources against the test class path into a plugin jar with its META-INF/services files. */
 public final class PluginJars {
     private PluginJars() {}
+
+    /** The text of a plugin's class kept in the test resources as {@code /plugin-source/NAME.java.txt}. */
+    public static String source(String name) throws IOException {
+        try (InputStream in = PluginJars.class.getResourceAsStream("/plugin-source/" + name + ".java.txt")) {
+            assertThat(in).as("test resource /plugin-source/%s.java.txt", name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
 
     /**
      * Compiles {@code sources} (fully qualified class name to source) and writes {@code jar} with the
