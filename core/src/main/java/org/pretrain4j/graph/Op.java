@@ -104,8 +104,9 @@ public sealed interface Op {
 
     /**
      * Inverted dropout keyed by a step seed: inputs x and seed (INT64 scalar in [0, 2^31)).
-     * Element i (row-major linear index) is kept when {@link DropoutHash#hash(long, long, long)}
-     * {@code >= } {@link DropoutHash#threshold(double)}; kept values are scaled by 1 / (1 - rate).
+     * Element i (row-major linear index) is kept when {@link DropoutHash#keep}(i,
+     * {@link DropoutHash#key}(seed, salt), {@link DropoutHash#threshold}(rate)); kept values are
+     * scaled by 1 / (1 - rate).
      * Applying the op to a gradient with the same seed and shape gives the backward pass.
      */
     record Dropout(double rate, long salt) implements Op {}

@@ -848,8 +848,9 @@ public final class ReferenceInterpreter {
         double[] out = new double[v.length];
         long threshold = DropoutHash.threshold(rate);
         double scale = 1 / (1 - rate);
+        int key = DropoutHash.key(seed, salt);
         for (int i = 0; i < v.length; i++) {
-            out[i] = DropoutHash.hash(i, seed, salt) >= threshold ? v[i] * scale : 0;
+            out[i] = DropoutHash.keep(i, key, threshold) ? v[i] * scale : 0;
         }
         return NdArray.ofDoubles(x.shapeRef(), out);
     }

@@ -48,7 +48,7 @@ public final class OnnxBackend implements Backend {
             throw new IllegalStateException("onnx backend is closed");
         }
         OnnxLowering.Lowered lowered = OnnxLowering.lower(program,
-                OnnxLowering.Options.training(program.name()).withHostDropoutMasks(config.hostDropoutMasks()));
+                OnnxLowering.Options.training(program.name()));
         OnnxExecutable executable = new OnnxExecutable(this, program, lowered, createSession(lowered.model().toByteArray(), config));
         open.add(executable);
         return executable;

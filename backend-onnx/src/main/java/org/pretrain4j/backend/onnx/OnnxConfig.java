@@ -18,10 +18,9 @@ import org.pretrain4j.spi.PropertySpec;
  * @param arena whether the CPU arena allocator is used
  * @param spinning whether idle worker threads spin (faster on a dedicated machine, wasteful on a shared one)
  * @param profile file prefix for ONNX Runtime's per-op profile (JSON), or empty for none
- * @param hostDropoutMasks whether dropout keep masks are drawn on the host (fast) rather than by int64 ops in the graph
  */
 public record OnnxConfig(int threads, Device device, Optimization optimization, boolean memoryPattern, boolean arena, boolean spinning,
-                         String profile, boolean hostDropoutMasks) {
+                         String profile) {
 
     public static final String THREADS = "threads";
     public static final String DEVICE = "device";
@@ -30,7 +29,6 @@ public record OnnxConfig(int threads, Device device, Optimization optimization, 
     public static final String ARENA = "arena";
     public static final String SPINNING = "spinning";
     public static final String PROFILE = "profile";
-    public static final String DROPOUT_MASKS = "dropout-masks";
 
     public OnnxConfig {
         if (threads < 1) {
@@ -43,7 +41,7 @@ public record OnnxConfig(int threads, Device device, Optimization optimization, 
 
     /** The same settings with another thread count. */
     public OnnxConfig withThreads(int n) {
-        return new OnnxConfig(n, device, optimization, memoryPattern, arena, spinning, profile, hostDropoutMasks);
+        return new OnnxConfig(n, device, optimization, memoryPattern, arena, spinning, profile);
     }
 
     /** Every property with its default. */
@@ -55,8 +53,7 @@ public record OnnxConfig(int threads, Device device, Optimization optimization, 
                 new PropertySpec(MEMORY_PATTERN, "true", "plan memory from the first run's shapes"),
                 new PropertySpec(ARENA, "true", "use ONNX Runtime's CPU arena allocator"),
                 new PropertySpec(SPINNING, "true", "let idle worker threads spin between ops"),
-                new PropertySpec(PROFILE, "", "file prefix for ONNX Runtime's per-op profile (JSON); empty for none"),
-                new PropertySpec(DROPOUT_MASKS, "host", "where dropout keep masks are drawn: host (Java, fast) or graph (int64 ONNX ops)"));
+                new PropertySpec(PROFILE, "", "file prefix for ONNX Runtime's per-op profile (JSON); empty for none"));
     }
 
     /** The defaults. */
@@ -90,22 +87,12 @@ public record OnnxConfig(int threads, Device device, Optimization optimization, 
         boolean arena = parseBoolean(ARENA, rest.remove(ARENA), true);
         boolean spinning = parseBoolean(SPINNING, rest.remove(SPINNING), true);
         String profile = rest.remove(PROFILE);
-        boolean hostMasks = true;
-        String masks = rest.remove(DROPOUT_MASKS);
-        if (masks != null) {
-            if (masks.trim().equalsIgnoreCase("graph")) {
-                hostMasks = false;
-            } else if (!masks.trim().equalsIgnoreCase("host")) {
-                throw new PluginException("onnx backend property '" + DROPOUT_MASKS + "' must be host or graph, got '" + masks + "'");
-            }
-        }
         if (!rest.isEmpty()) {
             String key = rest.keySet().stream().sorted().findFirst().orElseThrow();
             throw new PluginException("Unknown onnx backend property '" + key + "'. Known: "
-                    + List.of(THREADS, DEVICE, OPTIMIZATION, MEMORY_PATTERN, ARENA, SPINNING, PROFILE, DROPOUT_MASKS));
+                    + List.of(THREADS, DEVICE, OPTIMIZATION, MEMORY_PATTERN, ARENA, SPINNING, PROFILE));
         }
-        return new OnnxConfig(threads, device, optimization, memoryPattern, arena, spinning, profile == null ? "" : profile.trim(),
-                hostMasks);
+        return new OnnxConfig(threads, device, optimization, memoryPattern, arena, spinning, profile == null ? "" : profile.trim());
     }
 
     /** The machine's cores. */

@@ -126,19 +126,11 @@ final class OnnxExecutable implements org.pretrain4j.graph.Executable {
             }
         }
         for (OnnxLowering.HostMask m : hostMasks) {
-            long[] shape = new long[m.dims().size()];
-            for (int i = 0; i < shape.length; i++) {
-                Dim d = m.dims().get(i);
-                if (d.isFixed()) {
-                    shape[i] = d.size();
-                } else {
-                    Long size = symbols.get(d.symbol());
-                    if (size == null) {
-                        throw new IllegalStateException("program '" + programName + "': dropout mask dim '" + d.symbol()
-                                + "' is not the dim of any input");
-                    }
-                    shape[i] = size;
-                }
+            long[] shape;
+            try {
+                shape = m.shape(symbols);
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException("program '" + programName + "': " + e.getMessage(), e);
             }
             long seed = values.get(m.seedInput()).longs()[0];
             feed.put(m.input(), masks.computeIfAbsent(m.input(), k -> new MaskSlot()).draw(shape, seed, m.salt(), m.threshold()));
@@ -355,11 +347,13 @@ final class OnnxExecutable implements org.pretrain4j.graph.Executable {
             }
             int n = buffer.limit();
             ByteBuffer target = buffer;
+            int key = org.pretrain4j.graph.DropoutHash.key(seed, salt);
             java.util.stream.IntStream.range(0, (n + CHUNK - 1) / CHUNK).parallel().forEach(c -> {
-                int end = Math.min(n, (c + 1) * CHUNK);
-                for (int i = c * CHUNK; i < end; i++) {
-                    target.put(i, org.pretrain4j.graph.DropoutHash.hash(i, seed, salt) >= threshold ? (byte) 1 : (byte) 0);
-                }
+                int from = c * CHUNK;
+                int length = Math.min(n, from + CHUNK) - from;
+                byte[] chunk = new byte[length];
+                org.pretrain4j.graph.DropoutHash.keepMask(key, threshold, from, chunk, 0, length);
+                target.put(from, chunk, 0, length);
             });
             return tensor;
         }

@@ -47,7 +47,7 @@ public final class OnnxLowering {
      * declare instead of the inferred ones, and metadata properties.
      */
     public record Options(Map<String, HostTensor> variableValues, boolean declareUnusedInputs,
-                          Map<String, List<Dim>> outputDims, Map<String, String> metadata, String graphName, boolean hostDropoutMasks) {
+                          Map<String, List<Dim>> outputDims, Map<String, String> metadata, String graphName) {
         public Options {
             variableValues = variableValues == null ? null : Map.copyOf(variableValues);
             outputDims = Map.copyOf(outputDims);
@@ -55,31 +55,61 @@ public final class OnnxLowering {
             requireNonNull(graphName, "graphName is null");
         }
 
-        /** Options that keep every dropout mask inside the graph (exports, benchmarks of exported graphs). */
-        public Options(Map<String, HostTensor> variableValues, boolean declareUnusedInputs,
-                       Map<String, List<Dim>> outputDims, Map<String, String> metadata, String graphName) {
-            this(variableValues, declareUnusedInputs, outputDims, metadata, graphName, false);
-        }
-
-        /** Options for a training or evaluation step: variables are inputs; dropout masks are drawn on the host. */
+        /** Options for a training or evaluation step: variables are inputs. */
         public static Options training(String graphName) {
-            return new Options(null, false, Map.of(), Map.of(), graphName, true);
-        }
-
-        /** The same options with dropout masks drawn on the host (true) or in the graph (false). */
-        public Options withHostDropoutMasks(boolean host) {
-            return new Options(variableValues, declareUnusedInputs, outputDims, metadata, graphName, host);
+            return new Options(null, false, Map.of(), Map.of(), graphName);
         }
     }
 
     /**
      * A dropout keep mask the executable draws on the host and feeds as the BOOL input {@code input}:
-     * element i is {@link DropoutHash#hash}(i, seed, salt) &gt;= threshold, with the seed read from the
-     * INT64 scalar input {@code seedInput} and the shape from the dims (fixed or input symbols).
+     * element i is {@link DropoutHash#keep}(i, {@link DropoutHash#key}(seed, salt), threshold), with
+     * the seed read from the INT64 scalar input {@code seedInput}. When every dim is fixed or an
+     * input's symbol ({@code flat} false) the mask has the tensor's shape. Otherwise ({@code flat}
+     * true: a dim derived by slicing or concatenating, such as {@code 1+sequence_length}) it is a 1-D
+     * mask at least as long as the tensor, which the graph cuts to the tensor's size and reshapes: the
+     * mask of element i depends on i alone, so the prefix is exact.
      */
-    public record HostMask(String input, String seedInput, long salt, long threshold, List<Dim> dims) {
+    public record HostMask(String input, String seedInput, long salt, long threshold, List<Dim> dims, boolean flat) {
         public HostMask {
             dims = List.copyOf(dims);
+        }
+
+        /** The elements the mask needs for the input dims {@code symbols}: exact, or an upper bound when flat. */
+        public long[] shape(Map<String, Long> symbols) {
+            long[] shape = new long[dims.size()];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = dims.get(i).isFixed() ? dims.get(i).size() : bound(dims.get(i).symbol(), symbols);
+            }
+            if (!flat) {
+                return shape;
+            }
+            long n = 1;
+            for (long d : shape) {
+                n = Math.multiplyExact(n, d);
+            }
+            return new long[] {n};
+        }
+
+        /**
+         * An upper bound of a dim symbol: the sum of its terms, each a number or an input's symbol,
+         * slices ({@code [start:end]}) dropped since they only shorten.
+         */
+        static long bound(String symbol, Map<String, Long> symbols) {
+            long sum = 0;
+            for (String term : symbol.replaceAll("\\[[^\\]]*\\]", "").split("\\+")) {
+                String t = term.trim();
+                if (t.matches("\\d+")) {
+                    sum += Long.parseLong(t);
+                } else {
+                    Long size = symbols.get(t);
+                    if (size == null) {
+                        throw new IllegalStateException("dropout mask dim '" + symbol + "' uses '" + t + "', which is not the dim of any input");
+                    }
+                    sum += size;
+                }
+            }
+            return sum;
         }
     }
 
@@ -392,50 +422,34 @@ public final class OnnxLowering {
     }
 
     /**
-     * The exact int64 hash of {@link DropoutHash} over each element's row-major index. Every product
-     * stays below 2^62, so int64 Mul/Add/Mod give the same numbers as the Java reference.
+     * Inverted dropout with its keep mask drawn on the host ({@link HostMask}): the JIT's vectorised
+     * 32-bit hash costs about 1 ns per element, and ONNX has no integer xor before opset 18. The
+     * backward pass (the same op on the gradient) reuses the forward mask.
      */
     private String dropout(Tensor t, Op.Dropout d) {
         String x = in(t, 0);
-        String seed = in(t, 1);
         List<Object> key = List.of(t.inputs().get(1).id(), d.salt(), d.rate(), t.shape());
         String keep = dropoutMasks.get(key);
         if (keep == null) {
             Tensor seedTensor = t.inputs().get(1);
-            boolean hostable = options.hostDropoutMasks() && seedTensor.op() instanceof Op.Input
-                    && t.shape().dims().stream().allMatch(dim -> dim.isFixed() || dim.symbol().matches("[A-Za-z_][A-Za-z0-9_]*"));
-            if (hostable) {
-                // Drawn on the host: ONNX Runtime's int64 Mod is an order of magnitude slower than the JIT's.
-                keep = builder.input("dropout_mask/" + hostMasks.size(), DType.BOOL, t.shape().dims());
-                hostMasks.add(new HostMask(keep, seedTensor.name(), d.salt(), DropoutHash.threshold(d.rate()), t.shape().dims()));
-            } else {
-                keep = keepMask(x, seed, d);
+            if (!(seedTensor.op() instanceof Op.Input)) {
+                throw new GraphException("ONNX lowering: the seed of dropout at " + t + " must be a graph input (the host draws its mask)");
             }
+            boolean flat = !t.shape().dims().stream().allMatch(dim -> dim.isFixed() || dim.symbol().matches("[A-Za-z_][A-Za-z0-9_]*"));
+            String input = "dropout_mask/" + hostMasks.size();
+            if (flat) {
+                builder.input(input, DType.BOOL, List.of(Dim.symbol(input.replace('/', '_') + "_elements")));
+                String size = builder.node("Reshape", List.of(builder.node("Size", List.of(x)), builder.longs(1)));
+                String prefix = builder.node("Slice", List.of(input, builder.longs(0), size));
+                keep = builder.node("Reshape", List.of(prefix, builder.node("Shape", List.of(x))));
+            } else {
+                keep = builder.input(input, DType.BOOL, t.shape().dims());
+            }
+            hostMasks.add(new HostMask(input, seedTensor.name(), d.salt(), DropoutHash.threshold(d.rate()), t.shape().dims(), flat));
             dropoutMasks.put(key, keep);
         }
         String scaled = builder.node("Mul", List.of(x, builder.floatScalar((float) (1.0 / (1.0 - d.rate())))));
         return emit(t, "Where", List.of(keep, scaled, builder.floatScalar(0f)));
-    }
-
-    private String keepMask(String x, String seed, Op.Dropout d) {
-        String p = builder.longScalar(DropoutHash.P);
-        String shape = builder.node("Shape", List.of(x));
-        String count = builder.node("Size", List.of(x));
-        String range = builder.node("Range", List.of(builder.longScalar(0), count, builder.longScalar(1)));
-        String index = builder.node("Reshape", List.of(range, shape));
-        // offset = seed*SEED_MUL + salt*SALT_MUL, a scalar; h0 = (index + offset) mod P (all non-negative).
-        String seedTerm = builder.node("Mul", List.of(seed, builder.longScalar(DropoutHash.SEED_MUL)));
-        String offset = builder.node("Add", List.of(seedTerm, builder.longScalar(d.salt() * DropoutHash.SALT_MUL)));
-        String h = mod(builder.node("Add", List.of(index, offset)), p);
-        h = mod(builder.node("Add", List.of(builder.node("Mul", List.of(h, builder.longScalar(DropoutHash.A1))), builder.longScalar(DropoutHash.C1))), p);
-        h = mod(builder.node("Add", List.of(builder.node("Mul", List.of(h, h)), builder.longScalar(DropoutHash.S1))), p);
-        h = mod(builder.node("Add", List.of(builder.node("Mul", List.of(h, builder.longScalar(DropoutHash.A2))), builder.longScalar(DropoutHash.C2))), p);
-        h = mod(builder.node("Add", List.of(builder.node("Mul", List.of(h, h)), builder.longScalar(DropoutHash.S2))), p);
-        return builder.node("GreaterOrEqual", List.of(h, builder.longScalar(DropoutHash.threshold(d.rate()))));
-    }
-
-    private String mod(String value, String p) {
-        return builder.node("Mod", List.of(value, p), attr("fmod", 0L));
     }
 
     private static long[] toLongs(List<Integer> values) {

@@ -283,38 +283,58 @@ final class OnnxOpsTest {
     }
 
     @Test
-    void dropoutDrawsTheExactHashMaskOnTheHostAndInTheGraph() {
-        for (String where : List.of("host", "graph")) {
-            OnnxBackend saved = backend;
-            backend = new OnnxBackend(OnnxConfig.parse(Map.of("threads", "1", "dropout-masks", where)));
-            try {
-                checkDropout();
-            } finally {
-                backend.close();
-                backend = saved;
-            }
-        }
-    }
-
-    private static void checkDropout() {
+    void dropoutDrawsTheExactHashMaskOnTheHost() {
         Graph g = new Graph();
         Tensor x = g.input("x", DType.FLOAT32, Shape.of("batch_size", 7, 9));
         Tensor seed = g.input("seed", DType.INT64, Shape.scalar());
+        checkDropout(g, Map.of("x", x), x, seed, floats(new long[] {4, 7, 9}, 10));
+    }
+
+    /** A dim derived by concatenation (1+sequence_length) gets a 1-D mask the graph cuts and reshapes: same hash, same values. */
+    @Test
+    void dropoutOfADerivedDimUsesAFlatHostMask() {
+        Graph g = new Graph();
+        Tensor x = g.input("x", DType.FLOAT32, Shape.of("batch_size", "sequence_length", 5));
+        Tensor seed = g.input("seed", DType.INT64, Shape.scalar());
+        Tensor withFirst = g.concat(1, g.slice(x, 1, 0, 1), x);
+        assertThat(withFirst.shape().dim(1).isFixed()).isFalse();
+        HostTensor xv = floats(new long[] {3, 6, 5}, 11);
+        HostTensor expectedInput = HostTensor.ofFloats(new long[] {3, 7, 5}, concatFirst(xv.floats(), 3, 6, 5));
+        checkDropout(g, Map.of("x", x), withFirst, seed, xv, expectedInput);
+    }
+
+    private static float[] concatFirst(float[] x, int batch, int seq, int width) {
+        float[] out = new float[batch * (seq + 1) * width];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(x, b * seq * width, out, b * (seq + 1) * width, width);
+            System.arraycopy(x, b * seq * width, out, (b * (seq + 1) + 1) * width, seq * width);
+        }
+        return out;
+    }
+
+    private static void checkDropout(Graph g, Map<String, Tensor> inputs, Tensor dropped, Tensor seed, HostTensor xv) {
+        checkDropout(g, inputs, dropped, seed, xv, xv);
+    }
+
+    private static void checkDropout(Graph g, Map<String, Tensor> inputs, Tensor dropped, Tensor seed, HostTensor xv, HostTensor before) {
         double rate = 0.3;
         long salt = 12345;
-        Map<String, Tensor> out = Map.of("y", g.dropout(x, seed, rate, salt));
-        HostTensor xv = floats(new long[] {4, 7, 9}, 10);
+        Map<String, Tensor> out = Map.of("y", g.dropout(dropped, seed, rate, salt));
         long seedValue = 2_000_000_011L;
         Map<String, HostTensor> r = run(g, out, Map.of("x", xv, "seed", HostTensor.scalar(seedValue)));
+        assertThat(r.get("y").shape()).containsExactly(before.shape());
         long threshold = DropoutHash.threshold(rate);
+        int key = DropoutHash.key(seedValue, salt);
         int kept = 0;
-        for (int i = 0; i < xv.size(); i++) {
-            boolean keep = DropoutHash.hash(i, seedValue, salt) >= threshold;
-            float expected = keep ? (float) (xv.floats()[i] / (1 - rate)) : 0f;
+        for (int i = 0; i < before.size(); i++) {
+            boolean keep = DropoutHash.keep(i, key, threshold);
+            float expected = keep ? (float) (before.floats()[i] / (1 - rate)) : 0f;
             assertThat(r.get("y").floats()[i]).as("element %d", i).isCloseTo(expected, within(1e-6f));
             kept += keep ? 1 : 0;
         }
-        assertThat(kept).isBetween(150, 350);
+        // Binomial(n, 0.7): within five standard deviations.
+        double n = before.size();
+        assertThat((double) kept).isCloseTo(0.7 * n, within(5 * Math.sqrt(n * 0.21)));
     }
 
     @Test
