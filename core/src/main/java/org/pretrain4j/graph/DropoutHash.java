@@ -6,7 +6,7 @@ package org.pretrain4j.graph;
  * a key drawn from (seed, salt). Element {@code i} is kept when {@code hash(i, key) >>> 1} is at
  * least {@link #threshold(double)}, so the keep rate is {@code 1 - threshold / 2^31}.
  *
- * <p>Every step is 32-bit integer arithmetic, so {@link #keepMask} compiles to vector
+ * <p>Every step is 32-bit integer arithmetic, so {@link #scaledMask} compiles to vector
  * instructions: about 1 ns per element on one core, against 9 ns for the modular-squaring hash it
  * replaced. Over a 2^22-element mask the lag-1, 2, 64, 128 and 4096 autocorrelations and the
  * correlation between consecutive seeds stay within 2.5 standard errors of zero
@@ -60,15 +60,16 @@ public final class DropoutHash {
     }
 
     /**
-     * Writes the keep flags (1 kept, 0 dropped) of elements {@code first .. first + length - 1} into
-     * {@code out[offset ..]}; the same values as {@link #keep}, in a loop the JIT vectorises.
+     * Writes the scaled keep mask ({@code scale} kept, 0 dropped) of elements {@code first ..
+     * first + length - 1} into {@code out[offset ..]}: the factor inverted dropout multiplies by.
+     * The same decisions as {@link #keep}, in a loop the JIT vectorises.
      */
-    public static void keepMask(int key, long threshold, long first, byte[] out, int offset, int length) {
+    public static void scaledMask(int key, long threshold, float scale, long first, float[] out, int offset, int length) {
         if (first < 0 || first + length > SCALE) {
             throw new IllegalArgumentException("dropout indices must lie in [0, 2^31): " + first + " + " + length);
         }
         if (threshold >= SCALE) {
-            java.util.Arrays.fill(out, offset, offset + length, (byte) 0);
+            java.util.Arrays.fill(out, offset, offset + length, 0f);
             return;
         }
         int t = (int) threshold;
@@ -83,7 +84,7 @@ public final class DropoutHash {
             h *= 0x31848BAB;
             h ^= h >>> 14;
             // (h >>> 1) >= t, branch-free: the sign of t - 1 - (h >>> 1) (both below 2^31).
-            out[offset + i] = (byte) (((t - 1 - (h >>> 1)) >>> 31));
+            out[offset + i] = ((t - 1 - (h >>> 1)) >>> 31) * scale;
         }
     }
 }

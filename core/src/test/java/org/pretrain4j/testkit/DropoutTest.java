@@ -74,18 +74,19 @@ final class DropoutTest {
 
     @Test
     void bulkMaskEqualsTheElementwiseDefinition() {
+        // Scale 1: the bulk mask holds 1 for kept elements and 0 for dropped ones.
         for (double rate : new double[] {0, 0.1, 0.5, 0.999_999_999}) {
             long threshold = DropoutHash.threshold(rate);
             for (long[] seedSalt : new long[][] {{0, 0}, {1, 1}, {2_000_000_011L, 12_345}, {(1L << 31) - 1, (1 << 20) - 1}}) {
                 int key = DropoutHash.key(seedSalt[0], seedSalt[1]);
                 for (long first : new long[] {0, 1_000_003, (1L << 31) - 4096}) {
-                    byte[] mask = new byte[4096 + 3];
-                    DropoutHash.keepMask(key, threshold, first, mask, 3, 4096);
+                    float[] mask = new float[4096 + 3];
+                    DropoutHash.scaledMask(key, threshold, 1f, first, mask, 3, 4096);
                     for (int i = 0; i < 4096; i++) {
                         assertThat(mask[3 + i] == 1).as("rate %s seed %s index %d", rate, seedSalt[0], first + i)
                                 .isEqualTo(DropoutHash.keep(first + i, key, threshold));
                     }
-                    assertThat(mask[0] | mask[1] | mask[2]).isZero();
+                    assertThat(new float[] {mask[0], mask[1], mask[2]}).containsOnly(0f);
                 }
             }
         }
@@ -102,12 +103,12 @@ final class DropoutTest {
         int n = 1 << 22;
         double rate = 0.1;
         long threshold = DropoutHash.threshold(rate);
-        byte[] a = new byte[n];
-        byte[] nextSeed = new byte[n];
-        byte[] nextSalt = new byte[n];
-        DropoutHash.keepMask(DropoutHash.key(1_234_567, 42), threshold, 0, a, 0, n);
-        DropoutHash.keepMask(DropoutHash.key(1_234_568, 42), threshold, 0, nextSeed, 0, n);
-        DropoutHash.keepMask(DropoutHash.key(1_234_567, 43), threshold, 0, nextSalt, 0, n);
+        float[] a = new float[n];
+        float[] nextSeed = new float[n];
+        float[] nextSalt = new float[n];
+        DropoutHash.scaledMask(DropoutHash.key(1_234_567, 42), threshold, 1f, 0, a, 0, n);
+        DropoutHash.scaledMask(DropoutHash.key(1_234_568, 42), threshold, 1f, 0, nextSeed, 0, n);
+        DropoutHash.scaledMask(DropoutHash.key(1_234_567, 43), threshold, 1f, 0, nextSalt, 0, n);
         double p = 1 - rate;
         double se = 1 / Math.sqrt(n);
         for (int lag : new int[] {1, 2, 64, 128, 4096}) {
@@ -119,7 +120,7 @@ final class DropoutTest {
         for (int i = 0; i + 8 <= n; i += 8) {
             int m = 0;
             for (int j = 0; j < 8; j++) {
-                m = 2 * m + a[i + j];
+                m = 2 * m + (int) a[i + j];
             }
             patterns[m]++;
         }
@@ -133,7 +134,7 @@ final class DropoutTest {
         assertThat(chi2).isLessThan(351);
     }
 
-    private static double correlation(byte[] x, int xFrom, byte[] y, int yFrom, int count, double p) {
+    private static double correlation(float[] x, int xFrom, float[] y, int yFrom, int count, double p) {
         double sum = 0;
         for (int i = 0; i < count; i++) {
             sum += (x[xFrom + i] - p) * (y[yFrom + i] - p);

@@ -133,7 +133,7 @@ final class OnnxExecutable implements org.pretrain4j.graph.Executable {
                 throw new IllegalStateException("program '" + programName + "': " + e.getMessage(), e);
             }
             long seed = values.get(m.seedInput()).longs()[0];
-            feed.put(m.input(), masks.computeIfAbsent(m.input(), k -> new MaskSlot()).draw(shape, seed, m.salt(), m.threshold()));
+            feed.put(m.input(), masks.computeIfAbsent(m.input(), k -> new MaskSlot()).draw(shape, seed, m.salt(), m.threshold(), m.scale()));
         }
     }
 
@@ -323,36 +323,37 @@ final class OnnxExecutable implements org.pretrain4j.graph.Executable {
         }
     }
 
-    /** A reusable direct byte buffer holding one dropout keep mask (ONNX BOOL, one byte per element). */
+    /** A reusable direct buffer holding one scaled dropout mask (FLOAT: 1 / (1 - rate) kept, 0 dropped). */
     private final class MaskSlot {
         private static final int CHUNK = 1 << 15;
-        ByteBuffer buffer;
+        /** One chunk per drawing thread, reused: a step draws tens of millions of elements. */
+        private static final ThreadLocal<float[]> CHUNKS = ThreadLocal.withInitial(() -> new float[CHUNK]);
+        java.nio.FloatBuffer buffer;
         OnnxTensor tensor;
         long[] shape;
 
-        OnnxTensor draw(long[] s, long seed, long salt, long threshold) {
+        OnnxTensor draw(long[] s, long seed, long salt, long threshold, float scale) {
             if (tensor == null || !Arrays.equals(shape, s)) {
                 close();
                 int n = Math.toIntExact(HostTensor.elementCount(s));
-                buffer = ByteBuffer.allocateDirect(Math.max(n, 1)).order(ByteOrder.nativeOrder());
-                ByteBuffer exact = buffer.duplicate();
-                exact.limit(n);
-                buffer = exact.slice();
+                buffer = ByteBuffer.allocateDirect(Math.max(n, 1) * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                buffer.limit(n);
+                buffer = buffer.slice();
                 try {
-                    tensor = OnnxTensor.createTensor(env, buffer, s, ai.onnxruntime.OnnxJavaType.BOOL);
+                    tensor = OnnxTensor.createTensor(env, buffer, s);
                 } catch (OrtException e) {
                     throw new IllegalStateException("could not wrap a dropout mask of shape " + Arrays.toString(s), e);
                 }
                 shape = s;
             }
             int n = buffer.limit();
-            ByteBuffer target = buffer;
+            java.nio.FloatBuffer target = buffer;
             int key = org.pretrain4j.graph.DropoutHash.key(seed, salt);
             java.util.stream.IntStream.range(0, (n + CHUNK - 1) / CHUNK).parallel().forEach(c -> {
                 int from = c * CHUNK;
                 int length = Math.min(n, from + CHUNK) - from;
-                byte[] chunk = new byte[length];
-                org.pretrain4j.graph.DropoutHash.keepMask(key, threshold, from, chunk, 0, length);
+                float[] chunk = CHUNKS.get();
+                org.pretrain4j.graph.DropoutHash.scaledMask(key, threshold, scale, from, chunk, 0, length);
                 target.put(from, chunk, 0, length);
             });
             return tensor;
