@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Iterator;
-import java.util.NoSuchElementException;
 import org.pretrain4j.app.UserException;
 import org.pretrain4j.app.config.ConfigFiles;
 import org.pretrain4j.app.config.RunConfig;
@@ -96,7 +94,7 @@ public class RunData {
 
     /** Trains a tokenizer of {@code type} ("wordpiece" or "bpe") on the sentences of {@code corpus}. */
     public static Tokenizer train(String type, int vocabSize, Corpus corpus, boolean lowercase) {
-        Iterable<String> sentences = () -> sentences(corpus);
+        Iterable<String> sentences = corpus.sentences();
         try {
             if (type.equals("bpe")) {
                 return BpeTrainer.train(sentences, BpeTrainer.Options.of(vocabSize));
@@ -184,33 +182,6 @@ public class RunData {
             // The example is a courtesy; a corpus that cannot be read again does not fail the run.
         }
         return null;
-    }
-
-    private static Iterator<String> sentences(Corpus corpus) {
-        DocumentReader reader = corpus.open();
-        return new Iterator<>() {
-            private Iterator<String> current = java.util.Collections.emptyIterator();
-
-            @Override
-            public boolean hasNext() {
-                while (!current.hasNext()) {
-                    if (!reader.hasNext()) {
-                        reader.close();
-                        return false;
-                    }
-                    current = reader.next().sentences().iterator();
-                }
-                return true;
-            }
-
-            @Override
-            public String next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return current.next();
-            }
-        };
     }
 
     /** A data pipeline as the trainer's batch source: training cycles through epochs, validation ends after one. */
