@@ -13,7 +13,8 @@ import java.util.Map;
  *
  * <p>Gradients flow only through FLOAT32 values and differentiable inputs: comparisons, argmax,
  * arange, casts to INT64 or BOOL, index inputs, a Where's condition, Dropout's seed and the
- * shape-only inputs of Expand, ScatterAddRows, PutAlongLastAxis and ReshapeLike stop them.
+ * shape-only inputs of Expand, ScatterAddRows, PutAlongLastAxis and ReshapeLike, and the index
+ * of AddAlongLastAxis stop them.
  * The rules emit few, large ops and reuse forward values (softmax output, exp output, ...)
  * because the result runs on ONNX Runtime, where op count matters more than arithmetic.
  */
@@ -107,6 +108,9 @@ public final class Autodiff {
         if (op instanceof Op.ScatterAddRows || op instanceof Op.PutAlongLastAxis) {
             return index == 2;
         }
+        if (op instanceof Op.AddAlongLastAxis) {
+            return index != 1;
+        }
         if (op instanceof Op.Compare || op instanceof Op.Logical || op instanceof Op.ArgMax || op instanceof Op.Arange) {
             return false;
         }
@@ -168,9 +172,18 @@ public final class Autodiff {
             Tensor dot = g.reduceSum(g.mul(dy, y), true, s.axis());
             accumulate(in.get(0), g.mul(y, g.sub(dy, dot)));
         } else if (op instanceof Op.LogSoftmax s) {
-            // dx = dy - softmax(x) * sum(dy)
-            Tensor total = g.reduceSum(dy, true, s.axis());
-            accumulate(in.get(0), g.sub(dy, g.mul(g.exp(y), total)));
+            if (dy.op() instanceof Op.PutAlongLastAxis && (s.axis() == -1 || s.axis() == y.rank() - 1)) {
+                // Cross-entropy: dy is one value v per row at the label, so sum(dy) = v and
+                // dx = -softmax(x) * v, with v added at the label: three passes over [rows, V], not six.
+                Tensor index = dy.inputs().get(1);
+                Tensor v = dy.inputs().get(2);
+                Tensor spread = g.mul(g.exp(y), g.neg(g.unsqueeze(v, -1)));
+                accumulate(in.get(0), g.addAlongLastAxis(spread, index, v));
+            } else {
+                // dx = dy - softmax(x) * sum(dy)
+                Tensor total = g.reduceSum(dy, true, s.axis());
+                accumulate(in.get(0), g.sub(dy, g.mul(g.exp(y), total)));
+            }
         } else if (op instanceof Op.LayerNorm ln) {
             layerNormBack(ln, y, dy);
         } else if (op instanceof Op.Gather ga) {
@@ -184,6 +197,13 @@ public final class Autodiff {
             accumulate(in.get(0), g.putAlongLastAxis(in.get(0), in.get(1), dy));
         } else if (op instanceof Op.PutAlongLastAxis) {
             accumulate(in.get(2), g.takeAlongLastAxis(dy, in.get(1)));
+        } else if (op instanceof Op.AddAlongLastAxis) {
+            if (wants(y, 0)) {
+                accumulate(in.get(0), dy);
+            }
+            if (wants(y, 2)) {
+                accumulate(in.get(2), g.takeAlongLastAxis(dy, in.get(1)));
+            }
         } else if (op instanceof Op.Expand) {
             accumulate(in.get(0), unbroadcast(dy, in.get(0)));
         } else if (op instanceof Op.Dropout d) {

@@ -449,6 +449,19 @@ public final class Graph {
         return node(new Op.PutAlongLastAxis(), List.of(like, index, values), values.dtype(), like.shape());
     }
 
+    /** {@code base} with {@code values} added at {@code index} along the last axis (one position per row). */
+    public Tensor addAlongLastAxis(Tensor base, Tensor index, Tensor values) {
+        requireIndex("AddAlongLastAxis", index);
+        requireFloat("AddAlongLastAxis", base);
+        Shape lead = new Shape(base.shape().dims().subList(0, base.rank() - 1));
+        checkSame("AddAlongLastAxis: index", index.shape(), lead);
+        checkSame("AddAlongLastAxis: values", values.shape(), lead);
+        if (values.dtype() != base.dtype()) {
+            throw new GraphException("AddAlongLastAxis: values are " + values.dtype() + ", base is " + base.dtype());
+        }
+        return node(new Op.AddAlongLastAxis(), List.of(base, index, values), base.dtype(), base.shape());
+    }
+
     public Tensor expand(Tensor x, Tensor like) {
         Shape s = broadcast("Expand", x.shape(), like.shape());
         if (s.rank() != like.rank()) {

@@ -96,6 +96,9 @@ public sealed interface Op {
     /** Zeros shaped like input 0 [..., V] with {@code y[..., index[...]] = values[...]}. */
     record PutAlongLastAxis() implements Op {}
 
+    /** Input 0 [..., V] with {@code values[...]} added at {@code y[..., index[...]]}: inputs base, index [...] INT64, values [...]. */
+    record AddAlongLastAxis() implements Op {}
+
     /** Broadcasts input 0 to the shape of input 1. */
     record Expand() implements Op {}
 

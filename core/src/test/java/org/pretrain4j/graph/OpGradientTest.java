@@ -275,6 +275,23 @@ final class OpGradientTest {
         Tensor shape = put.shapeOnly("shape", 2, 3, 5);
         Tensor vals = put.input("vals", false, 2, 3);
         put.check(put.g.putAlongLastAxis(shape, put.longs("idx", new long[] {2, 3}, 0, 4, 2, 2, 1, 3), vals));
+
+        Case add = new Case();
+        Tensor base = add.input("base", false, 2, 3, 5);
+        Tensor added = add.input("added", false, 2, 3);
+        add.check(add.g.addAlongLastAxis(base, add.longs("idx", new long[] {2, 3}, 0, 4, 2, 2, 1, 3), added));
+
+        // The fused cross-entropy rule (LogSoftmax whose gradient is one value per row at the label)
+        // against central differences, next to the general rule when a second term also uses log p.
+        Case ce = new Case();
+        Tensor x = ce.input("x", false, 4, 6);
+        Tensor labels = ce.longs("labels", new long[] {4}, 5, 0, 3, 3);
+        ce.check(ce.g.takeAlongLastAxis(ce.g.logSoftmax(x, -1), labels));
+        Case both = new Case();
+        Tensor x2 = both.input("x", false, 4, 6);
+        Tensor logp = both.g.logSoftmax(x2, -1);
+        both.check(both.g.add(both.g.reduceSum(both.g.takeAlongLastAxis(logp, both.longs("labels", new long[] {4}, 5, 0, 3, 3)), false, 0),
+                both.g.reduceSum(both.g.mul(logp, logp), false, 0, 1)));
     }
 
     @Test

@@ -92,6 +92,13 @@ final class OpCases {
         }));
         cases.add(build("take along last axis", (b) -> b.g.takeAlongLastAxis(b.floats("x", 2, 3, 7), b.longs("i", 7, 2, 3))));
         cases.add(build("put along last axis", (b) -> b.g.putAlongLastAxis(b.floats("x", 2, 3, 7), b.longs("i", 7, 2, 3), b.floats("v", 2, 3))));
+        cases.add(build("add along last axis", (b) -> b.g.addAlongLastAxis(b.floats("x", 2, 3, 7), b.longs("i", 7, 2, 3), b.floats("v", 2, 3))));
+        cases.add(build("cross-entropy gradient", (b) -> {
+            // Autodiff's fused rule: -softmax(x) * v with v added at the label (AddAlongLastAxis).
+            Tensor x = b.floats("x", 3, 7);
+            Tensor picked = b.g.takeAlongLastAxis(b.g.logSoftmax(x, -1), b.longs("i", 7, 3));
+            return org.pretrain4j.graph.Autodiff.gradients(b.g.sumAll(b.g.mul(picked, b.floats("w", 3))), List.of(x)).get(0);
+        }));
         cases.add(build("expand", (b) -> b.g.expand(b.floats("x", 3, 1), b.floats("like", 2, 3, 4))));
         cases.add(build("arange", (b) -> b.g.add(b.g.arange(b.floats("x", 2, 5), 1), b.g.scalarLong(3))));
         cases.add(build("dropout", (b) -> b.g.dropout(b.floats("x", 4, 50), b.g.input("dropout_seed", DType.INT64, Shape.scalar()), 0.25, 5)));

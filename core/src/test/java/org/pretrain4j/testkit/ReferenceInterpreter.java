@@ -239,6 +239,9 @@ public final class ReferenceInterpreter {
         if (op instanceof Op.PutAlongLastAxis) {
             return putAlongLastAxis(name, in.get(0), in.get(1), in.get(2));
         }
+        if (op instanceof Op.AddAlongLastAxis) {
+            return addAlongLastAxis(name, in.get(0), in.get(1), in.get(2));
+        }
         if (op instanceof Op.Expand) {
             long[] shape = broadcastShape(name, in.get(0).shapeRef(), in.get(1).shapeRef());
             return gatherBy(in.get(0), shape, broadcastMap(in.get(0).shapeRef(), shape));
@@ -839,6 +842,18 @@ public final class ReferenceInterpreter {
         double[] vals = values.doubles();
         for (int r = 0; r < idx.length; r++) {
             out[r * v + (int) checkIndex(name, idx[r], v)] = vals[r];
+        }
+        return NdArray.ofDoubles(s, out);
+    }
+
+    private static NdArray addAlongLastAxis(Object name, NdArray base, NdArray index, NdArray values) {
+        long[] s = base.shapeRef();
+        int v = (int) s[s.length - 1];
+        long[] idx = index.longs();
+        double[] out = base.doubles().clone();
+        double[] vals = values.doubles();
+        for (int r = 0; r < idx.length; r++) {
+            out[r * v + (int) checkIndex(name, idx[r], v)] += vals[r];
         }
         return NdArray.ofDoubles(s, out);
     }

@@ -317,6 +317,11 @@ public final class OnnxLowering {
             String values = builder.node("Unsqueeze", List.of(in(t, 2), builder.longs(-1)));
             return emit(t, "ScatterElements", List.of(zeros, idx, values), attr("axis", -1L));
         }
+        if (op instanceof Op.AddAlongLastAxis) {
+            String idx = builder.node("Unsqueeze", List.of(in(t, 1), builder.longs(-1)));
+            String values = builder.node("Unsqueeze", List.of(in(t, 2), builder.longs(-1)));
+            return emit(t, "ScatterElements", List.of(in(t, 0), idx, values), attr("axis", -1L), attr("reduction", "add"));
+        }
         if (op instanceof Op.Expand) {
             String shape = builder.node("Shape", List.of(in(t, 1)));
             return emit(t, "Expand", List.of(in(t, 0), shape));
