@@ -75,14 +75,7 @@ public final class DropoutHash {
         int t = (int) threshold;
         int base = (int) first + key;
         for (int i = 0; i < length; i++) {
-            int h = base + i;
-            h ^= h >>> 17;
-            h *= 0xED5AD4BB;
-            h ^= h >>> 11;
-            h *= 0xAC4C1B51;
-            h ^= h >>> 15;
-            h *= 0x31848BAB;
-            h ^= h >>> 14;
+            int h = mix(base + i);
             // (h >>> 1) >= t, branch-free: the sign of t - 1 - (h >>> 1) (both below 2^31).
             out[offset + i] = ((t - 1 - (h >>> 1)) >>> 31) * scale;
         }
