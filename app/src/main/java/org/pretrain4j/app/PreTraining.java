@@ -84,7 +84,12 @@ public final class PreTraining {
 
     /** Held-out metrics of the newest checkpoint. */
     public Map<String, Double> evaluate() {
-        return BigStack.call(() -> runs.evaluate(runDirectory, null));
+        return evaluate(Map.of());
+    }
+
+    /** Held-out metrics of the newest checkpoint with {@code properties} over the run's plugin properties (this evaluation only). */
+    public Map<String, Double> evaluate(Map<String, String> properties) {
+        return BigStack.call(() -> runs.evaluate(runDirectory, null, properties));
     }
 
     /** Exports the newest checkpoint into {@code directory}; returns it. */

@@ -105,6 +105,25 @@ final class EndToEndTest {
     }
 
     @Test
+    void evaluateTakesObjectivePropertiesForThisEvaluationOnly() throws Exception {
+        Path config = encoderRun.resolve("run-config.json");
+        byte[] before = java.nio.file.Files.readAllBytes(config);
+        JsonNode same = JSON.readTree(CommandRun.of("evaluate", "--run-dir", encoderRun.toString(), "--json").out());
+        CommandRun explicit = CommandRun.of("evaluate", "--run-dir", encoderRun.toString(), "--json", "-p", "mlm.strategy.rate=0.15");
+        assertThat(explicit.exitCode()).as(explicit.err()).isZero();
+        // The run trained at BERT's 0.15: naming it changes nothing; masking half the tokens changes the masked-LM score.
+        assertThat(JSON.readTree(explicit.out()).path("masked_lm_loss").asDouble()).isEqualTo(same.path("masked_lm_loss").asDouble());
+        CommandRun half = CommandRun.of("evaluate", "--run-dir", encoderRun.toString(), "--json", "-p", "mlm.strategy.rate=0.5");
+        assertThat(half.exitCode()).as(half.err()).isZero();
+        assertThat(JSON.readTree(half.out()).path("masked_lm_loss").asDouble()).isNotEqualTo(same.path("masked_lm_loss").asDouble());
+        assertThat(java.nio.file.Files.readAllBytes(config)).as("run-config.json is not rewritten").isEqualTo(before);
+
+        CommandRun bad = CommandRun.of("evaluate", "--run-dir", encoderRun.toString(), "-p", "mlm.strategy.rte=0.5");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("rte");
+    }
+
+    @Test
     void evaluateOfACausalRunReportsTheHeldOutUnigramBaseline() throws Exception {
         CommandRun r = CommandRun.of("evaluate", "--run-dir", decoderRun.toString(), "--json");
 

@@ -27,6 +27,11 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the metrics as one JSON object.")
     boolean json;
 
+    @Option(names = {"-p", "--property"}, paramLabel = "NAME.KEY=VALUE",
+            description = "A plugin property for this evaluation only, over the run's: e.g. mlm.strategy.rate=0.15 scores a model "
+                    + "trained at another masking rate at BERT's. Repeatable.")
+    Map<String, String> properties = new TreeMap<>();
+
     @Inject
     EvaluateCommand(RunService runs, Output output) {
         this.runs = requireNonNull(runs, "runs is null");
@@ -35,7 +40,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Double> metrics = new TreeMap<>(runs.evaluate(runDir, batches));
+        Map<String, Double> metrics = new TreeMap<>(runs.evaluate(runDir, batches, properties));
         if (json) {
             output.out().println(Json.write(metrics));
         } else {

@@ -101,6 +101,16 @@ public record RunConfig(
                 validationFraction, seed, threads);
     }
 
+    /** The same configuration with {@code overrides} put over its plugin properties. */
+    public RunConfig withProperties(Map<String, String> overrides) {
+        Map<String, String> merged = new TreeMap<>(properties);
+        merged.putAll(overrides);
+        return new RunConfig(preset, objective, merged, backend, corpus, corpusFormat, textField, allLanguages, tokenizer,
+                tokenizerType, vocabSize, steps, batchSize, sequenceLength, learningRate, warmupSteps, schedule, weightDecay,
+                clipNorm, gradientAccumulation, dropout, evalEvery, evalBatches, checkpointEvery, keepCheckpoints, logEvery,
+                validationFraction, seed, threads);
+    }
+
     /** The number of worker threads to use: {@code threads}, or every core when 0. */
     public int effectiveThreads() {
         return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;

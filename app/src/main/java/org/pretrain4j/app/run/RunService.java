@@ -155,8 +155,17 @@ public class RunService {
 
     /** Held-out metrics of the newest checkpoint; {@code batches} null for the whole held-out split. */
     public Map<String, Double> evaluate(Path runDirectory, Integer batches) {
+        return evaluate(runDirectory, batches, Map.of());
+    }
+
+    /**
+     * Held-out metrics of the newest checkpoint with {@code properties} put over the run's plugin
+     * properties for this evaluation only (e.g. {@code mlm.strategy.rate=0.15} to score a model
+     * trained at another masking rate at BERT's); the run folder is not changed.
+     */
+    public Map<String, Double> evaluate(Path runDirectory, Integer batches, Map<String, String> properties) {
         Path dir = existingRun(runDirectory);
-        RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG));
+        RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG)).withProperties(properties);
         Setup setup = setup(config, dir, false);
         TrainerConfig trainer = trainerConfig(config).toBuilder().evalBatches(batches == null ? 0 : batches).build();
         try (Backend backend = backend(config)) {
