@@ -61,13 +61,27 @@ final class DecoderInteropTest {
         return a;
     }
 
+    private static final org.pretrain4j.text.ByteLevelBpeTokenizer TOKENIZER = TrainedTokenizers.bytePairs();
+    private static final org.pretrain4j.nn.TransformerConfig CONFIG = new org.pretrain4j.nn.TransformerConfig(2, 16, 2, 32,
+            TOKENIZER.vocabularySize(), 32, 1, AttentionKind.CAUSAL, 0.1, 0.1, 1e-5, 0.2);
+
+    /** A GPT-2 export (the real decoder graphs, KV cache included) trained three steps. */
+    private static ExportParityTest.Trained exportDecoder(Path dir) throws Exception {
+        return ExportParityTest.train(CONFIG, TOKENIZER.specialTokens(), new FakeTokenObjective(AttentionKind.CAUSAL), TOKENIZER,
+                dir, new int[] {8, 4, 6}, 0);
+    }
+
+    @Test
+    void exportPassesTheOnnxCheckerWithFullCheck(@TempDir Path tmp) throws Exception {
+        JsonNode report = OnnxChecker.checkExport(exportDecoder(tmp.resolve("gpt")).export());
+        assertThat(report.path("checked").size()).isEqualTo(1);
+    }
+
     @Test
     void transformersJsGeneratesWhatTheModelPredictsAlsoInAPaddedBatch(@TempDir Path tmp) throws Exception {
-        org.pretrain4j.text.ByteLevelBpeTokenizer tokenizer = TrainedTokenizers.bytePairs();
-        org.pretrain4j.nn.TransformerConfig config = new org.pretrain4j.nn.TransformerConfig(2, 16, 2, 32, tokenizer.vocabularySize(), 32, 1,
-                AttentionKind.CAUSAL, 0.1, 0.1, 1e-5, 0.2);
-        ExportParityTest.Trained t = ExportParityTest.train(config, tokenizer.specialTokens(),
-                new FakeTokenObjective(AttentionKind.CAUSAL), tokenizer, tmp.resolve("gpt"), new int[] {8, 4, 6}, 0);
+        org.pretrain4j.text.ByteLevelBpeTokenizer tokenizer = TOKENIZER;
+        org.pretrain4j.nn.TransformerConfig config = CONFIG;
+        ExportParityTest.Trained t = exportDecoder(tmp.resolve("gpt"));
         List<String> prompts = List.of("The cat", "The dog ran in the park and the weather was");
         JsonNode result = NodeScript.run("text-generation", t.export(), prompts);
         for (int k = 0; k < prompts.size(); k++) {

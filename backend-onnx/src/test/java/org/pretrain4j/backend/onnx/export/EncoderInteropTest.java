@@ -65,6 +65,12 @@ final class EncoderInteropTest {
     }
 
     @Test
+    void exportPassesTheOnnxCheckerWithFullCheck() throws Exception {
+        JsonNode report = OnnxChecker.checkExport(exportDir);
+        assertThat(report.path("checked").size()).as("model.onnx and encoder.onnx").isEqualTo(2);
+    }
+
+    @Test
     void transformersJsFillMaskMatchesTheModelAlsoInAPaddedBatch() throws Exception {
         List<String> texts = List.of("The cat sat on the [MASK].", "The dog [MASK] in the park and the sky was grey!");
         JsonNode result = NodeScript.run("fill-mask", exportDir, texts);
