@@ -3,12 +3,10 @@ package org.pretrain4j.backend.onnx.export;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Runs {@code src/test/js/interop.mjs} with node (transformers.js installed there by the build) and parses its JSON. */
 final class NodeScript {
@@ -23,23 +21,12 @@ final class NodeScript {
         }
         List<String> command = new ArrayList<>(List.of("node", "interop.mjs", task, exportDir.toAbsolutePath().toString()));
         command.addAll(texts);
-        Path stderr = Files.createTempFile("interop", ".err");
-        try {
-            Process p = new ProcessBuilder(command).directory(JS_DIR.toFile())
-                    .redirectError(stderr.toFile()).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("node " + task + " timed out");
-            }
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException("node " + task + " failed (" + p.exitValue() + "): " + Files.readString(stderr) + out);
-            }
-            String last = out.strip();
-            last = last.substring(last.lastIndexOf('\n') + 1);
-            return new ObjectMapper().readTree(last);
-        } finally {
-            Files.deleteIfExists(stderr);
+        ExternalProcess.Result r = ExternalProcess.run(command, JS_DIR);
+        if (r.exit() != 0) {
+            throw new IllegalStateException("node " + task + " failed (" + r.exit() + "): " + r.err() + r.out());
         }
+        String last = r.out().strip();
+        last = last.substring(last.lastIndexOf('\n') + 1);
+        return new ObjectMapper().readTree(last);
     }
 }

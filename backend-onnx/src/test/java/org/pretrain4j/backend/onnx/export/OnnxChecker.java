@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -31,18 +29,18 @@ final class OnnxChecker {
         }
         assertThat(files).as("ONNX files of %s", exportDir).isNotEmpty();
         String python = System.getenv().getOrDefault("PYTHON", "python3");
-        Result probe = run(List.of(python, "-c", "import onnx"));
-        if (probe.exit != 0) {
+        ExternalProcess.Result probe = ExternalProcess.run(List.of(python, "-c", "import onnx"), null);
+        if (probe.exit() != 0) {
             throw new IllegalStateException("onnx.checker needs " + python + " with the onnx package: run .ci/run, or "
-                    + "'apt-get install python3-onnx' / 'pip install onnx' (set PYTHON for another interpreter). " + probe.err);
+                    + "'apt-get install python3-onnx' / 'pip install onnx' (set PYTHON for another interpreter). " + probe.err());
         }
         List<String> command = new ArrayList<>(List.of(python, SCRIPT.toString()));
         command.addAll(files);
-        Result r = run(command);
-        if (r.exit != 0) {
-            throw new AssertionError("onnx.checker (full check) rejected the export " + exportDir + ":\n" + r.err);
+        ExternalProcess.Result r = ExternalProcess.run(command, null);
+        if (r.exit() != 0) {
+            throw new AssertionError("onnx.checker (full check) rejected the export " + exportDir + ":\n" + r.err());
         }
-        JsonNode report = new ObjectMapper().readTree(r.out.strip());
+        JsonNode report = new ObjectMapper().readTree(r.out().strip());
         for (String f : files) {
             JsonNode one = report.path("checked").path(f);
             assertThat(one.path("ir_version").asInt()).as("IR version of %s", f).isEqualTo(8);
@@ -50,27 +48,5 @@ final class OnnxChecker {
             assertThat(one.path("opsets").size()).as("opset imports of %s (no custom domains)", f).isEqualTo(1);
         }
         return report;
-    }
-
-    private record Result(int exit, String out, String err) {}
-
-    private static Result run(List<String> command) throws IOException, InterruptedException {
-        Path stderr = Files.createTempFile("onnx-check", ".err");
-        try {
-            Process p;
-            try {
-                p = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
-            } catch (IOException e) {
-                return new Result(127, "", command.get(0) + " cannot be started: " + e.getMessage());
-            }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " timed out");
-            }
-            return new Result(p.exitValue(), out, Files.readString(stderr));
-        } finally {
-            Files.deleteIfExists(stderr);
-        }
     }
 }
