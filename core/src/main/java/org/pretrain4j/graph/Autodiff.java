@@ -23,6 +23,8 @@ public final class Autodiff {
     /** Per node id: true when a FLOAT32 path leads to it from one of the wrt tensors. */
     private final boolean[] dependsOnWrt;
     private final Map<Integer, Tensor> gradients = new HashMap<>();
+    /** The first part's id of every Split whose input already got its gradient. */
+    private final java.util.Set<Integer> splitsDone = new java.util.HashSet<>();
 
     private Autodiff(Graph g, int nodeCount) {
         this.g = g;
@@ -165,6 +167,8 @@ public final class Autodiff {
             accumulate(in.get(0), sliceBack(s, in.get(0), dy));
         } else if (op instanceof Op.Concat c) {
             concatBack(c, y, dy);
+        } else if (op instanceof Op.Split sp) {
+            splitBack(sp, y);
         } else if (op instanceof Op.Reduce r) {
             accumulate(in.get(0), reduceBack(r, in.get(0), y, dy));
         } else if (op instanceof Op.Softmax s) {
@@ -395,6 +399,27 @@ public final class Autodiff {
             parts.add(zerosLike(g.slice(x, axis, end, Long.MAX_VALUE)));
         }
         return parts.size() == 1 ? dy : g.concat(axis, parts.toArray(new Tensor[0]));
+    }
+
+    /**
+     * The input's gradient is one Concat of the parts' gradients (zeros for a part without one). The
+     * parts are consecutive nodes whose consumers all come after the last part, so when the first
+     * part is visited (the highest id with a gradient) every part's gradient is complete; the
+     * others are then skipped.
+     */
+    private void splitBack(Op.Split sp, Tensor part) {
+        int first = part.id() - sp.index();
+        if (!splitsDone.add(first)) {
+            return;
+        }
+        Tensor x = part.inputs().get(0);
+        Tensor[] pieces = new Tensor[sp.sizes().size()];
+        for (int i = 0; i < pieces.length; i++) {
+            Tensor sibling = g.nodes().get(first + i);
+            Tensor grad = gradients.get(sibling.id());
+            pieces[i] = grad != null ? grad : zerosLike(sibling);
+        }
+        accumulate(x, g.concat(sp.axis(), pieces));
     }
 
     private void concatBack(Op.Concat c, Tensor y, Tensor dy) {

@@ -353,6 +353,33 @@ public final class Graph {
         return node(new Op.Concat(a), List.of(parts), parts[0].dtype(), new Shape(dims));
     }
 
+    /**
+     * Splits x along an axis into consecutive parts of the given sizes, which must be fixed and add up
+     * to the axis's (fixed) size. The parts are consecutive nodes of the graph (see {@link Op.Split}).
+     */
+    public List<Tensor> split(Tensor x, int axis, long... sizes) {
+        int a = axis("Split", x.shape(), axis);
+        Dim d = x.shape().dim(a);
+        long total = 0;
+        for (long s : sizes) {
+            if (s < 0) {
+                throw new GraphException("Split: negative size in " + Arrays.toString(sizes));
+            }
+            total += s;
+        }
+        if (sizes.length == 0 || !d.isFixed() || d.size() != total) {
+            throw new GraphException("Split: sizes " + Arrays.toString(sizes) + " do not add up to axis " + axis + " of " + x.shape());
+        }
+        List<Long> boxedSizes = boxed(sizes);
+        List<Tensor> parts = new ArrayList<>(sizes.length);
+        for (int i = 0; i < sizes.length; i++) {
+            List<Dim> dims = new ArrayList<>(x.shape().dims());
+            dims.set(a, Dim.of(sizes[i]));
+            parts.add(node(new Op.Split(a, boxedSizes, i), List.of(x), x.dtype(), new Shape(dims)));
+        }
+        return List.copyOf(parts);
+    }
+
     // ---- reductions and normalisation ----
 
     public Tensor reduce(Op.ReduceFn fn, Tensor x, boolean keepDims, int... axes) {

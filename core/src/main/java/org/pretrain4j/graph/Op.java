@@ -69,6 +69,27 @@ public sealed interface Op {
     /** Concatenates along an axis. */
     record Concat(int axis) implements Op {}
 
+    /**
+     * Part {@code index} of splitting the input along {@code axis} into consecutive pieces of the
+     * given fixed sizes. {@link Graph#split} creates the parts of one split as consecutive nodes, so
+     * that a backend runs them as one split (one pass) and autodiff sends back one Concat of their
+     * gradients, not a concatenation with zeros per part.
+     */
+    record Split(int axis, List<Long> sizes, int index) implements Op {
+        public Split {
+            sizes = List.copyOf(sizes);
+        }
+
+        /** Where the part starts along the axis. */
+        public long offset() {
+            long o = 0;
+            for (int i = 0; i < index; i++) {
+                o += sizes.get(i);
+            }
+            return o;
+        }
+    }
+
     /** Sum, mean or max over axes. */
     record Reduce(ReduceFn fn, List<Integer> axes, boolean keepDims) implements Op {}
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.pretrain4j.graph.DType;
 import org.pretrain4j.graph.Graph;
 import org.pretrain4j.graph.GraphException;
+import org.pretrain4j.graph.HostTensor;
 import org.pretrain4j.graph.Init;
 import org.pretrain4j.graph.Shape;
 import org.pretrain4j.graph.Tensor;
@@ -282,12 +283,10 @@ public final class Transformer implements ModelContext {
         int h = config.hidden();
         int d = config.headSize();
         double std = config.initializerRange();
-        // Three [H, H] products rather than one [H, 3H]: the GEMMs are as efficient, and splitting
-        // a fused result costs slices whose gradients are concatenations with zeros, several
-        // [batch, 3H, sequence] copies per layer in the backward pass.
-        Tensor q = projection(prefix + "/attention/query", x, true);
-        Tensor k = projection(prefix + "/attention/key", x, false);
-        Tensor v = projection(prefix + "/attention/value", x, true);
+        Tensor[] qkv = projections(prefix + "/attention", x);
+        Tensor q = qkv[0];
+        Tensor k = qkv[1];
+        Tensor v = qkv[2];
         // Scaling q ([S, d] per head) is cheaper than scaling the scores ([S, S] per head).
         q = graph.mul(graph.transpose(q, 0, 2, 1, 3), 1.0 / Math.sqrt(d));
         v = graph.transpose(v, 0, 2, 1, 3);
@@ -313,18 +312,31 @@ public final class Transformer implements ModelContext {
     }
 
     /**
-     * {@code x W (+ b)} split into heads: {@code [B, S, heads, d]}. The key has no bias: it adds
-     * q.b_k to every score of a query, which softmax cancels, so its gradient is exactly zero and
-     * AdamW would only turn float32 round-off into a random walk.
+     * Query, key and value split into heads, {@code [B, S, heads, d]} each, from one {@code [H, 3H]}
+     * product: the three {@code [H, H]} weights keep their own names and shapes (checkpoints, exports
+     * and weight mappings name them) and are concatenated inside the graph, an {@code H x 3H} copy per
+     * step, for one large GEMM forward and two backward instead of three small ones each way. The
+     * product's split has one Concat as its gradient. The key has no bias: it adds q.b_k to every
+     * score of a query, which softmax cancels, so its gradient is exactly zero and AdamW would only
+     * turn float32 round-off into a random walk; its third of the fused bias is a constant zero.
      */
-    private Tensor projection(String name, Tensor x, boolean withBias) {
+    private Tensor[] projections(String prefix, Tensor x) {
         int h = config.hidden();
-        Tensor w = graph.weight(name + "/weight", Shape.fixed(h, h), Init.normal(config.initializerRange()));
-        Tensor y = graph.matmul(x, w);
-        if (withBias) {
-            y = graph.add(y, graph.bias(name + "/bias", Shape.fixed(h), Init.zeros()));
+        Init init = Init.normal(config.initializerRange());
+        Tensor queryWeight = graph.weight(prefix + "/query/weight", Shape.fixed(h, h), init);
+        Tensor queryBias = graph.bias(prefix + "/query/bias", Shape.fixed(h), Init.zeros());
+        Tensor keyWeight = graph.weight(prefix + "/key/weight", Shape.fixed(h, h), init);
+        Tensor valueWeight = graph.weight(prefix + "/value/weight", Shape.fixed(h, h), init);
+        Tensor valueBias = graph.bias(prefix + "/value/bias", Shape.fixed(h), Init.zeros());
+        Tensor weight = graph.concat(1, queryWeight, keyWeight, valueWeight);
+        Tensor noKeyBias = graph.constant(HostTensor.ofFloats(new long[] {h}, new float[h]));
+        Tensor bias = graph.concat(0, queryBias, noKeyBias, valueBias);
+        List<Tensor> parts = graph.split(graph.add(graph.matmul(x, weight), bias), -1, h, h, h);
+        Tensor[] heads = new Tensor[3];
+        for (int i = 0; i < 3; i++) {
+            heads[i] = graph.reshape(parts.get(i), 0, 0, config.heads(), config.headSize());
         }
-        return graph.reshape(y, 0, 0, config.heads(), config.headSize());
+        return heads;
     }
 
     private Tensor feedForward(String prefix, Tensor x) {

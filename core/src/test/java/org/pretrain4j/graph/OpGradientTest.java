@@ -207,6 +207,33 @@ final class OpGradientTest {
     }
 
     @Test
+    void splitSendsBackOneConcat() {
+        Case c = new Case();
+        Tensor x = c.input("x", Shape.of("batch", 3, 7), false, 2, 3, 7);
+        List<Tensor> parts = c.g.split(x, -1, 2, 4, 1);
+        // Parts used unequally (one twice, one through a product), so each piece of the Concat matters.
+        c.check(c.g.concat(-1, c.g.mul(parts.get(2), parts.get(0)), parts.get(1), parts.get(0)), 2, 3, 8);
+        // A part that does not reach the loss gets zeros in the Concat.
+        Case d = new Case();
+        Tensor y = d.input("y", false, 6, 3);
+        List<Tensor> rows = d.g.split(y, 0, 1, 3, 2);
+        d.check(d.g.add(d.g.mul(rows.get(1), rows.get(1)), d.g.reduceSum(rows.get(2), false, 0)));
+        Graph g = new Graph();
+        Tensor w = g.input("w", DType.FLOAT32, Shape.fixed(4, 6));
+        List<Tensor> halves = g.split(w, 1, 3, 3);
+        List<Tensor> grads = Autodiff.gradients(g.sumAll(g.mul(halves.get(0), halves.get(1))), List.of(w));
+        assertThat(grads.get(0).op()).isInstanceOf(Op.Concat.class);
+    }
+
+    @Test
+    void splitSizesMustFillTheAxis() {
+        Graph g = new Graph();
+        Tensor x = g.input("x", DType.FLOAT32, Shape.of("batch", 6));
+        assertThatThrownBy(() -> g.split(x, 1, 2, 3)).isInstanceOf(GraphException.class).hasMessageContaining("Split");
+        assertThatThrownBy(() -> g.split(x, 0, 1, 1)).isInstanceOf(GraphException.class).hasMessageContaining("Split");
+    }
+
+    @Test
     void sliceAndConcatOfSymbolicDims() {
         Case c = new Case();
         Tensor x = c.input("x", Shape.of(2, "seq", 3), false, 2, 5, 3);

@@ -71,6 +71,18 @@ final class OpCases {
         cases.add(build("slice", (b) -> b.g.slice(b.floats("x", 2, 6, 3), 1, 1, 4)));
         cases.add(build("slice from the end", (b) -> b.g.slice(b.floats("x", 2, 6, 3), 1, -2, Long.MAX_VALUE)));
         cases.add(build("concat", (b) -> b.g.concat(1, b.floats("a", 2, 1, 3), b.floats("b", 2, 4, 3), b.floats("c", 2, 2, 3))));
+        cases.add(build("split", (b) -> {
+            // Every part used, in another order: the backend must run one split with three outputs.
+            List<Tensor> parts = b.g.split(b.floats("x", 2, 3, 9), -1, 4, 2, 3);
+            return b.g.concat(-1, parts.get(2), b.g.mul(parts.get(1), b.g.scalar(2)), parts.get(0));
+        }));
+        cases.add(build("split gradient", (b) -> {
+            // Autodiff's rule: one Concat of the parts' gradients, zeros for the unused middle part.
+            Tensor x = b.floats("x", 3, 8);
+            List<Tensor> parts = b.g.split(x, 1, 3, 2, 3);
+            Tensor loss = b.g.sumAll(b.g.mul(b.g.mul(parts.get(0), parts.get(2)), b.floats("w", 3, 3)));
+            return org.pretrain4j.graph.Autodiff.gradients(loss, List.of(x)).get(0);
+        }));
         cases.add(build("concat empty", (b) -> b.g.concat(1, b.floats("a", 2, 0, 3), b.floats("b", 2, 4, 3))));
         for (Op.ReduceFn fn : Op.ReduceFn.values()) {
             cases.add(build("reduce " + fn, (b) -> b.g.reduce(fn, b.floats("x", 2, 3, 4), false, 0, 2)));

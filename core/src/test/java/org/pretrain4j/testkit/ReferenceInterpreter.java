@@ -212,6 +212,10 @@ public final class ReferenceInterpreter {
         if (op instanceof Op.Concat c) {
             return concat(name, c.axis(), in);
         }
+        if (op instanceof Op.Split sp) {
+            long offset = sp.offset();
+            return slice(in.get(0), sp.axis(), offset, offset + sp.sizes().get(sp.index()));
+        }
         if (op instanceof Op.Reduce r) {
             return reduce(r.fn(), in.get(0), r.axes(), r.keepDims());
         }

@@ -275,6 +275,9 @@ public final class OnnxLowering {
         if (op instanceof Op.Slice s) {
             return emit(t, "Slice", List.of(in(t, 0), builder.longs(s.start()), builder.longs(s.end()), builder.longs(s.axis())));
         }
+        if (op instanceof Op.Split sp) {
+            return split(t, sp);
+        }
         if (op instanceof Op.Concat c) {
             List<String> ins = new ArrayList<>();
             for (int i = 0; i < t.inputs().size(); i++) {
@@ -420,6 +423,25 @@ public final class OnnxLowering {
             default:
                 throw new GraphException("ONNX lowering: unknown reduction " + r.fn());
         }
+    }
+
+    /**
+     * One ONNX Split for all parts of a graph split (consecutive nodes, see {@link Op.Split}): the
+     * first part lowered names every part's output.
+     */
+    private String split(Tensor t, Op.Split sp) {
+        int first = t.id() - sp.index();
+        List<String> outs = new ArrayList<>();
+        List<Tensor> all = program.graph().nodes();
+        for (int i = 0; i < sp.sizes().size(); i++) {
+            Tensor part = all.get(first + i);
+            String name = target(part, "Split");
+            outs.add(name);
+            names.put(part.id(), name);
+        }
+        long[] sizes = sp.sizes().stream().mapToLong(Long::longValue).toArray();
+        builder.addNode("", "Split", List.of(in(t, 0), builder.longs(sizes)), outs, attr("axis", (long) sp.axis()));
+        return names.get(t.id());
     }
 
     private String zerosLike(String like) {

@@ -10,7 +10,7 @@ import org.pretrain4j.backend.onnx.OnnxConfig;
  * @param batch sequences per step
  * @param sequenceLength tokens per sequence (no padding)
  * @param backend the ONNX Runtime settings (threads above all), also used for the GEMM baseline
- * @param mode training steps or forward passes of the exported model
+ * @param mode training steps, evaluation steps, or forward passes of the exported model
  * @param warmupSteps untimed steps first
  * @param windows timed windows (at least 3); throughput is their median
  * @param stepsPerWindow steps per window
@@ -43,6 +43,11 @@ public record BenchOptions(int batch, int sequenceLength, OnnxConfig backend, Mo
         /** Forward, backward and AdamW: one training step. */
         TRAIN,
         /** The exported inference graph, forward only. */
-        INFER
+        INFER,
+        /**
+         * The evaluation step: forward, heads and losses without dropout, the MLM head only on the
+         * masked positions. The same work as the PyTorch reference's {@code --mode infer}.
+         */
+        EVAL
     }
 }

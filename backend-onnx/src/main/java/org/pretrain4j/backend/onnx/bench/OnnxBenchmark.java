@@ -63,6 +63,12 @@ public final class OnnxBenchmark {
             fraction = causal ? 1.0 : maskedFraction(batches, tokensPerStep);
             flopsPerToken = trainingFlopsPerToken(config, nonEmbedding, options.sequenceLength(), fraction);
             windowSeconds = timeTraining(graphs, step, batches, options);
+        } else if (options.mode() == BenchOptions.Mode.EVAL) {
+            Program step = graphs.evaluationStep();
+            nonEmbedding = nonEmbeddingParameters(step);
+            fraction = causal ? 1.0 : maskedFraction(batches, tokensPerStep);
+            flopsPerToken = trainingFlopsPerToken(config, nonEmbedding, options.sequenceLength(), fraction) / 3;
+            windowSeconds = timeTraining(graphs, step, batches, options);
         } else {
             Program model = graphs.exportPrograms().get("model");
             nonEmbedding = nonEmbeddingParameters(model);
