@@ -190,6 +190,12 @@ public final class Autodiff {
             }
         } else if (op instanceof Op.LayerNorm ln) {
             layerNormBack(ln, y, dy);
+        } else if (op instanceof Op.InvStdDev) {
+            // d s / dx = -s^3 (x - mean(x)) / n, s = 1 / sqrt(var + eps), n the axis size
+            Tensor x = in.get(0);
+            Tensor centered = g.sub(x, g.reduceMean(x, true, -1));
+            Tensor scale = g.div(g.mul(dy, g.mul(y, g.mul(y, y))), count(x, new int[] {x.rank() - 1}));
+            accumulate(x, g.neg(g.mul(centered, scale)));
         } else if (op instanceof Op.Gather ga) {
             if (ga.axis() != 0) {
                 throw new GraphException("Autodiff: Gather on axis " + ga.axis() + " is not supported, only axis 0: " + y);
@@ -510,11 +516,10 @@ public final class Autodiff {
         Tensor x = y.inputs().get(0);
         Tensor gamma = y.inputs().get(1);
         Tensor beta = y.inputs().get(2);
-        // Recompute the normalised input from x with primitive ops.
-        Tensor centered = g.sub(x, g.reduceMean(x, true, -1));
-        Tensor variance = g.reduceMean(g.mul(centered, centered), true, -1);
-        Tensor invStd = g.div(g.scalar(1), g.sqrt(g.add(variance, g.scalar(ln.epsilon()))));
-        Tensor normalized = g.mul(centered, invStd);
+        // The normalised input in one LayerNorm pass (gamma 1, beta 0), and 1/std from the forward's
+        // own statistics (InvStdDev of the same x: ONNX LayerNormalization's output), rather than
+        // recomputing mean, centring, variance and 1/std with five passes of primitive ops.
+        Tensor normalized = g.layerNorm(x, g.expand(g.scalar(1), gamma), g.expand(g.scalar(0), beta), ln.epsilon());
         if (wants(y, 1)) {
             accumulate(gamma, unbroadcast(g.mul(dy, normalized), gamma));
         }
@@ -523,6 +528,7 @@ public final class Autodiff {
         }
         if (wants(y, 0)) {
             // dx = invStd * (dn - mean(dn) - n * mean(dn * n)), dn = dy * gamma
+            Tensor invStd = g.invStdDev(x, ln.epsilon());
             Tensor dn = g.mul(dy, gamma);
             Tensor meanDn = g.reduceMean(dn, true, -1);
             Tensor meanDnN = g.reduceMean(g.mul(dn, normalized), true, -1);

@@ -443,6 +443,17 @@ public final class Graph {
         return node(new Op.LayerNorm(epsilon), List.of(x, gamma, beta), x.dtype(), x.shape());
     }
 
+    /** {@code 1 / sqrt(var(x) + epsilon)} over the last axis, shape of x with a last dim of 1. */
+    public Tensor invStdDev(Tensor x, double epsilon) {
+        requireFloat("InvStdDev", x);
+        if (x.rank() == 0) {
+            throw new GraphException("InvStdDev: input needs rank >= 1, got a scalar");
+        }
+        List<Dim> dims = new ArrayList<>(x.shape().dims());
+        dims.set(dims.size() - 1, Dim.of(1));
+        return node(new Op.InvStdDev(epsilon), List.of(x), x.dtype(), new Shape(dims));
+    }
+
     // ---- indexing ----
 
     public Tensor gather(Tensor data, Tensor indices, int axis) {

@@ -105,6 +105,14 @@ public sealed interface Op {
     /** Layer normalisation over the last axis: inputs x, gamma, beta. */
     record LayerNorm(double epsilon) implements Op {}
 
+    /**
+     * {@code 1 / sqrt(var(x) + epsilon)} over the last axis, kept as a size-1 axis: the statistic a
+     * {@link LayerNorm} of the same x and epsilon computes, which a backend may take from that
+     * LayerNorm instead of another pass (ONNX LayerNormalization's InvStdDev output). The LayerNorm
+     * gradient rule uses it.
+     */
+    record InvStdDev(double epsilon) implements Op {}
+
     /** ONNX Gather: inputs data, indices (INT64). */
     record Gather(int axis) implements Op {}
 

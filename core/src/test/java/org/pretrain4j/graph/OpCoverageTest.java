@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 final class OpCoverageTest {
     private static final Set<String> DIFFERENTIABLE = Set.of("Unary", "Binary", "Where", "Cast", "MatMul", "Transpose",
             "Reshape", "ReshapeLike", "Unsqueeze", "Squeeze", "Slice", "Concat", "Split", "Reduce", "Softmax", "LogSoftmax",
-            "LayerNorm", "Gather", "ScatterAddRows", "TakeAlongLastAxis", "PutAlongLastAxis", "AddAlongLastAxis", "Expand", "Dropout");
+            "LayerNorm", "InvStdDev", "Gather", "ScatterAddRows", "TakeAlongLastAxis", "PutAlongLastAxis", "AddAlongLastAxis", "Expand", "Dropout");
     private static final Set<String> LEAVES_AND_STOPS = Set.of("Input", "Variable", "Constant", "Compare", "Logical",
             "ArgMax", "Arange");
 

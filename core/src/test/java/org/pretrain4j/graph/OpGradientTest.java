@@ -284,6 +284,20 @@ final class OpGradientTest {
     }
 
     @Test
+    void invStdDevAndTheLayerNormRuleThatUsesIt() {
+        Case c = new Case();
+        c.check(c.g.invStdDev(c.input("x", false, 2, 3, 5), 1e-3));
+        // A LayerNorm whose gradient flows into a second LayerNorm of the same x: the rule's own
+        // normalisation and InvStdDev share x with both forward nodes.
+        Case d = new Case();
+        Tensor x = d.input("x", false, 4, 6);
+        Tensor gamma = d.input("gamma", false, 6);
+        Tensor beta = d.input("beta", false, 6);
+        Tensor first = d.g.layerNorm(x, gamma, beta, 1e-5);
+        d.check(d.g.mul(first, d.g.layerNorm(d.g.mul(first, x), beta, gamma, 1e-5)));
+    }
+
+    @Test
     void indexingOps() {
         Case gather = new Case();
         Tensor table = gather.input("table", false, 5, 3);

@@ -95,6 +95,26 @@ final class OpCases {
         cases.add(build("softmax axis 1", (b) -> b.g.softmax(b.floats("x", 2, 3, 5), 1)));
         cases.add(build("log softmax", (b) -> b.g.logSoftmax(b.g.mul(b.floats("x", 2, 3, 5), b.g.scalar(4)), -1)));
         cases.add(build("layer norm", (b) -> b.g.layerNorm(b.floats("x", 2, 3, 6), b.floats("gamma", 6), b.floats("beta", 6), 1e-5)));
+        cases.add(build("inv std dev", (b) -> b.g.invStdDev(b.floats("x", 2, 3, 6), 1e-5)));
+        cases.add(build("inv std dev beside its layer norm", (b) -> {
+            // A backend may take 1/std from the LayerNorm of the same x (ONNX's InvStdDev output).
+            Tensor x = b.floats("x", 2, 3, 6);
+            Tensor y = b.g.layerNorm(x, b.floats("gamma", 6), b.floats("beta", 6), 1e-5);
+            return b.g.add(y, b.g.invStdDev(x, 1e-5));
+        }));
+        cases.add(build("inv std dev beside another epsilon's layer norm", (b) -> {
+            Tensor x = b.floats("x", 2, 3, 6);
+            Tensor y = b.g.layerNorm(x, b.floats("gamma", 6), b.floats("beta", 6), 1e-5);
+            return b.g.add(y, b.g.invStdDev(x, 0.5));
+        }));
+        cases.add(build("layer norm gradient", (b) -> {
+            Tensor x = b.floats("x", 2, 3, 6);
+            Tensor gamma = b.floats("gamma", 6);
+            Tensor y = b.g.layerNorm(x, gamma, b.floats("beta", 6), 1e-5);
+            Tensor loss = b.g.sumAll(b.g.mul(y, b.floats("w", 2, 3, 6)));
+            List<Tensor> grads = org.pretrain4j.graph.Autodiff.gradients(loss, List.of(x, gamma));
+            return b.g.add(grads.get(0), grads.get(1));
+        }));
         cases.add(build("gather rows", (b) -> b.g.gather(b.floats("table", 7, 3), b.longs("i", 7, 2, 4), 0)));
         cases.add(build("gather axis 1", (b) -> b.g.gather(b.floats("x", 2, 5, 3), b.longs("i", 5, 4), 1)));
         cases.add(build("scatter add rows", (b) -> {

@@ -231,6 +231,9 @@ public final class ReferenceInterpreter {
         if (op instanceof Op.LayerNorm ln) {
             return layerNorm(in.get(0), in.get(1), in.get(2), ln.epsilon());
         }
+        if (op instanceof Op.InvStdDev sd) {
+            return invStdDev(in.get(0), sd.epsilon());
+        }
         if (op instanceof Op.Gather ga) {
             return gather(name, in.get(0), in.get(1), ga.axis());
         }
@@ -745,6 +748,29 @@ public final class ReferenceInterpreter {
             }
         }
         return NdArray.ofDoubles(s, out);
+    }
+
+    private static NdArray invStdDev(NdArray x, double epsilon) {
+        long[] s = x.shapeRef();
+        int h = (int) s[s.length - 1];
+        double[] v = x.doubles();
+        long[] outShape = s.clone();
+        outShape[outShape.length - 1] = 1;
+        double[] out = new double[h == 0 ? 0 : v.length / h];
+        for (int row = 0; row < out.length; row++) {
+            double mean = 0;
+            for (int i = 0; i < h; i++) {
+                mean += v[row * h + i];
+            }
+            mean /= h;
+            double var = 0;
+            for (int i = 0; i < h; i++) {
+                double c = v[row * h + i] - mean;
+                var += c * c;
+            }
+            out[row] = 1 / Math.sqrt(var / h + epsilon);
+        }
+        return NdArray.ofDoubles(outShape, out);
     }
 
     private static NdArray layerNorm(NdArray x, NdArray gamma, NdArray beta, double epsilon) {

@@ -40,6 +40,9 @@ public final class OnnxLowering {
     /** Keep masks already drawn, by (seed, salt, rate, shape): the backward pass reuses the forward mask. */
     private final Map<List<Object>, String> dropoutMasks = new HashMap<>();
     private final List<HostMask> hostMasks = new ArrayList<>();
+    /** InvStdDev outputs of LayerNormalization nodes, by (x id, epsilon). */
+    private final Map<List<Object>, String> invStdDevs = new HashMap<>();
+    private java.util.Set<List<Object>> statisticsWanted;
 
     /**
      * How to lower: variable values to bake in as initializers (null keeps variables as graph
@@ -298,8 +301,10 @@ public final class OnnxLowering {
             return emit(t, "LogSoftmax", List.of(in(t, 0)), attr("axis", (long) s.axis()));
         }
         if (op instanceof Op.LayerNorm ln) {
-            return emit(t, "LayerNormalization", List.of(in(t, 0), in(t, 1), in(t, 2)),
-                    attr("axis", -1L), attr("epsilon", (float) ln.epsilon()));
+            return layerNorm(t, ln);
+        }
+        if (op instanceof Op.InvStdDev sd) {
+            return invStdDev(t, sd);
         }
         if (op instanceof Op.Gather g) {
             return emit(t, "Gather", List.of(in(t, 0), in(t, 1)), attr("axis", (long) g.axis()));
@@ -423,6 +428,66 @@ public final class OnnxLowering {
             default:
                 throw new GraphException("ONNX lowering: unknown reduction " + r.fn());
         }
+    }
+
+    /**
+     * A LayerNormalization; when an InvStdDev of the same x and epsilon is in the program (the
+     * LayerNorm gradient's), its InvStdDev output as well, which that node then takes instead of a
+     * pass of its own.
+     */
+    private String layerNorm(Tensor t, Op.LayerNorm ln) {
+        List<Object> key = List.of(t.inputs().get(0).id(), ln.epsilon());
+        String out = target(t, "LayerNormalization");
+        List<String> outs = new ArrayList<>(List.of(out));
+        if (statisticsWanted().contains(key) && !invStdDevs.containsKey(key)) {
+            String mean = builder.freshName("LayerNormMean");
+            String invStd = builder.freshName("LayerNormInvStdDev");
+            outs.add(mean);
+            outs.add(invStd);
+            invStdDevs.put(key, invStd);
+        }
+        builder.addNode("", "LayerNormalization", List.of(in(t, 0), in(t, 1), in(t, 2)), outs,
+                attr("axis", -1L), attr("epsilon", (float) ln.epsilon()));
+        return out;
+    }
+
+    /** The InvStdDev output of a LayerNormalization of the same x and epsilon, else one of its own. */
+    private String invStdDev(Tensor t, Op.InvStdDev sd) {
+        Tensor x = t.inputs().get(0);
+        String shared = invStdDevs.get(List.of(x.id(), sd.epsilon()));
+        if (shared != null) {
+            return shared;
+        }
+        Dim h = x.shape().dim(-1);
+        String out = target(t, "InvStdDev");
+        if (h.isFixed()) {
+            float[] ones = new float[Math.toIntExact(h.size())];
+            java.util.Arrays.fill(ones, 1f);
+            String gamma = builder.constant(HostTensor.ofFloats(new long[] {h.size()}, ones));
+            String beta = builder.constant(HostTensor.ofFloats(new long[] {h.size()}, new float[ones.length]));
+            builder.addNode("", "LayerNormalization", List.of(in(t, 0), gamma, beta),
+                    List.of(builder.freshName("LayerNormUnused"), builder.freshName("LayerNormMean"), out),
+                    attr("axis", -1L), attr("epsilon", (float) sd.epsilon()));
+            return out;
+        }
+        String xs = in(t, 0);
+        String centered = builder.node("Sub", List.of(xs, builder.node("ReduceMean", List.of(xs), attrInts("axes", List.of(-1)), attr("keepdims", 1L))));
+        String variance = builder.node("ReduceMean", List.of(builder.node("Mul", List.of(centered, centered))), attrInts("axes", List.of(-1)), attr("keepdims", 1L));
+        String std = builder.node("Sqrt", List.of(builder.node("Add", List.of(variance, builder.floatScalar((float) sd.epsilon())))));
+        return emit(t, "Reciprocal", List.of(std));
+    }
+
+    /** (x id, epsilon) of every InvStdDev node in the program, found once. */
+    private java.util.Set<List<Object>> statisticsWanted() {
+        if (statisticsWanted == null) {
+            statisticsWanted = new java.util.HashSet<>();
+            for (Tensor n : program.nodes()) {
+                if (n.op() instanceof Op.InvStdDev sd) {
+                    statisticsWanted.add(List.of(n.inputs().get(0).id(), sd.epsilon()));
+                }
+            }
+        }
+        return statisticsWanted;
     }
 
     /**
