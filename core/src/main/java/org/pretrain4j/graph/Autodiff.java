@@ -516,10 +516,11 @@ public final class Autodiff {
         Tensor x = y.inputs().get(0);
         Tensor gamma = y.inputs().get(1);
         Tensor beta = y.inputs().get(2);
-        // The normalised input in one LayerNorm pass (gamma 1, beta 0), and 1/std from the forward's
-        // own statistics (InvStdDev of the same x: ONNX LayerNormalization's output), rather than
-        // recomputing mean, centring, variance and 1/std with five passes of primitive ops.
-        Tensor normalized = g.layerNorm(x, g.expand(g.scalar(1), gamma), g.expand(g.scalar(0), beta), ln.epsilon());
+        // The normalised input from the forward's own statistics (the mean and InvStdDev of the same
+        // x: ONNX LayerNormalization's Mean and InvStdDev outputs), two passes instead of recomputing
+        // mean, centring, variance and 1/std with five.
+        Tensor invStd = g.invStdDev(x, ln.epsilon());
+        Tensor normalized = g.mul(g.sub(x, g.reduceMean(x, true, -1)), invStd);
         if (wants(y, 1)) {
             accumulate(gamma, unbroadcast(g.mul(dy, normalized), gamma));
         }
@@ -528,7 +529,6 @@ public final class Autodiff {
         }
         if (wants(y, 0)) {
             // dx = invStd * (dn - mean(dn) - n * mean(dn * n)), dn = dy * gamma
-            Tensor invStd = g.invStdDev(x, ln.epsilon());
             Tensor dn = g.mul(dy, gamma);
             Tensor meanDn = g.reduceMean(dn, true, -1);
             Tensor meanDnN = g.reduceMean(g.mul(dn, normalized), true, -1);

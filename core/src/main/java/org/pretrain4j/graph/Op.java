@@ -108,8 +108,9 @@ public sealed interface Op {
     /**
      * {@code 1 / sqrt(var(x) + epsilon)} over the last axis, kept as a size-1 axis: the statistic a
      * {@link LayerNorm} of the same x and epsilon computes, which a backend may take from that
-     * LayerNorm instead of another pass (ONNX LayerNormalization's InvStdDev output). The LayerNorm
-     * gradient rule uses it.
+     * LayerNorm instead of another pass (ONNX LayerNormalization's InvStdDev output; likewise a
+     * keep-dims mean of x over the last axis from its Mean output). The LayerNorm gradient rule uses
+     * both.
      */
     record InvStdDev(double epsilon) implements Op {}
 

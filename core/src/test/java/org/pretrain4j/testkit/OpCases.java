@@ -88,6 +88,8 @@ final class OpCases {
             cases.add(build("reduce " + fn, (b) -> b.g.reduce(fn, b.floats("x", 2, 3, 4), false, 0, 2)));
             cases.add(build("reduce " + fn + " keep dims", (b) -> b.g.reduce(fn, b.floats("x", 2, 3, 4), true, -1)));
         }
+        cases.add(build("reduce SUM over leading axes", (b) -> b.g.reduceSum(b.floats("x", 5, 3, 4), false, 0, 1)));
+        cases.add(build("reduce SUM over the first axis", (b) -> b.g.reduceSum(b.floats("x", 5, 3, 4), false, 0)));
         cases.add(build("reduce SUM INT64", (b) -> b.g.reduceSum(b.longs("x", 9, 2, 3), false, 1)));
         cases.add(build("argmax", (b) -> b.g.argMax(b.floats("x", 2, 3, 4), -1, false)));
         cases.add(build("argmax keep dims", (b) -> b.g.argMax(b.floats("x", 2, 3, 4), 1, true)));
