@@ -100,19 +100,24 @@ public final class ClmObjective implements Objective {
     @Override
     public List<LossTerm> buildLoss(ModelContext model) {
         Tensor labels = model.input(LABELS, DType.INT64, Shape.of("batch_size", "sequence_length"));
-        Layers.CrossEntropy ce = Layers.crossEntropy(model.graph(), logits(model), labels);
+        // The loss on [positions, V] rows: a 2-D product and bias are one GEMM in ONNX Runtime (its
+        // MatMul + Add fusion takes 2-D inputs only), which saves a full pass over the logits, the
+        // largest tensor of a causal LM step.
+        Graph g = model.graph();
+        Tensor rows = g.reshape(model.hidden(), -1, model.config().hidden());
+        Layers.CrossEntropy ce = Layers.crossEntropy(g, logits(model, rows), g.reshape(labels, -1));
         return List.of(new LossTerm(TERM, ce.lossSum(), ce.count(), Map.of("correct", ce.correct())));
     }
 
     @Override
     public Map<String, Tensor> buildInference(ModelContext model) {
-        return Map.of("logits", logits(model));
+        return Map.of("logits", logits(model, model.hidden()));
     }
 
-    private static Tensor logits(ModelContext model) {
+    private static Tensor logits(ModelContext model, Tensor hidden) {
         Graph g = model.graph();
         Tensor bias = g.bias(OUTPUT_BIAS, Shape.fixed(model.config().vocabularySize()), Init.zeros());
-        return g.add(g.matmul(model.hidden(), g.transpose(model.tokenEmbedding(), 1, 0)), bias);
+        return g.add(g.matmul(hidden, g.transpose(model.tokenEmbedding(), 1, 0)), bias);
     }
 
     /**
