@@ -44,4 +44,36 @@ final class OnnxBenchmarkTest {
         assertThat(r.tokensPerSecond()).isPositive();
         assertThat(r.modelFlopsPerToken()).isEqualTo((6.0 * r.nonEmbeddingParameters() + 12.0 * 16 * 8 + 6.0 * 16 * 64) / 3);
     }
+
+    @Test
+    void evaluationBenchmarkTimesForwardAndLossOnly() {
+        TransformerConfig config = new TransformerConfig(1, 16, 2, 32, 64, 16, 2, AttentionKind.BIDIRECTIONAL, 0.1, 0.1, 1e-12, 0.02);
+        BenchResult r = OnnxBenchmark.run("toy", config, new FakeTokenObjective(AttentionKind.BIDIRECTIONAL), options(BenchOptions.Mode.EVAL));
+        assertThat(r.mode()).isEqualTo("eval");
+        assertThat(r.tokensPerSecond()).isPositive();
+        assertThat(r.modelFlopsPerToken()).isEqualTo((6.0 * r.nonEmbeddingParameters() + 12.0 * 16 * 8 + 6.0 * 16 * 64 * r.projectedFraction()) / 3);
+    }
+
+    @Test
+    void theReferenceGetsEverySizeExplicitly() {
+        TransformerConfig mini = TransformerConfig.preset(TransformerConfig.Preset.MINI, 8192, 128, AttentionKind.BIDIRECTIONAL).withDropout(0.1, 0.1);
+        assertThat(String.join(" ", TorchReference.arguments(mini, "mlm+nsp", true, 32, 128, 2, 3, 3, 5))).isEqualTo(
+                "--config bert-mini --objective mlm_nsp --mode train --L 4 --H 256 --A 4 --V 8192 --T 128 --B 32 --threads 2 --dropout 0.1"
+                        + " --warmup 3 --steps 5 --windows 3 --max-windows 3");
+        TransformerConfig medium = TransformerConfig.preset(TransformerConfig.Preset.MEDIUM, 8192, 128, AttentionKind.CAUSAL);
+        assertThat(TorchReference.arguments(medium, "clm", false, 16, 128, 2, 1, 3, 2)).containsSubsequence("--config", "gpt-mini")
+                .containsSubsequence("--mode", "infer").containsSubsequence("--L", "8").containsSubsequence("--H", "512").containsSubsequence("--A", "8");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TorchReference.arguments(medium, "mlm", true, 16, 128, 2, 1, 3, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not fit");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TorchReference.arguments(mini.withDropout(0.1, 0.0), "mlm", true, 16, 128, 2, 1, 3, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one dropout rate");
+    }
+
+    @Test
+    void theReferenceScriptShipsInTheJarUnchanged() throws Exception {
+        try (var in = TorchReference.class.getResourceAsStream(TorchReference.SCRIPT_RESOURCE)) {
+            String script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(script).contains("def build(torch, nn, F, p_drop=0.0):").contains("tok_s_median_all_windows");
+        }
+    }
 }
