@@ -39,7 +39,7 @@ final class BenchCommandTest {
         Files.writeString(fake, "echo \"$@\" >> '" + args + "'\n"
                 + "echo '# a comment line'\n"
                 + "echo '{\"tok_s_median\": 999.0, \"tok_s_median_all_windows\": 100.0, \"B\": 2, \"T\": 16, \"torch\": \"1.13.0a0\", "
-                + "\"blas\": \"openblas\", \"malloc\": \"tcmalloc\"}'\n");
+                + "\"blas\": \"openblas\", \"malloc\": \"tcmalloc\", \"sgemm2048_gflops_before\": 300.0, \"sgemm2048_gflops_after\": 320.0}'\n");
         CommandRun r = CommandRun.of("bench", "--compare-torch", "--torch-python", "/bin/sh", "--torch-script", fake.toString(),
                 "--torch-args", "--blas system", "--rounds", "2", "--preset", "tiny", "--objective", "clm", "--batch", "2", "--seq", "16",
                 "--vocab", "300", "--threads", "1", "--dropout", "0", "--warmup", "1", "--steps-per-window", "1", "--json");
@@ -50,6 +50,7 @@ final class BenchCommandTest {
         // The median over every window (all_windows), not the script's clean-window median.
         assertThat(result.path("pytorch").path("tokens_per_second").asDouble()).isEqualTo(100.0);
         assertThat(result.path("pytorch").path("rounds_tokens_per_second")).hasSize(2);
+        assertThat(result.path("pytorch").path("gemm_gflops_per_second").get(0).asDouble()).isEqualTo(310.0);
         double ours = result.path("pretrain4j").path("tokens_per_second").asDouble();
         assertThat(result.path("pretrain4j").path("rounds_tokens_per_second")).hasSize(2);
         assertThat(result.path("ratio").asDouble()).isCloseTo(ours / 100.0, within(0.001 * ours / 100.0 + 1e-3));
@@ -76,6 +77,7 @@ final class BenchCommandTest {
         assertThat(result.path("mode").asText()).isEqualTo("infer");
         assertThat(result.path("timed").asText()).contains("evaluation step");
         assertThat(result.path("dropout").asDouble()).isEqualTo(0.1);
+        assertThat(result.path("pytorch").has("gemm_gflops_per_second")).isFalse();
         assertThat(Files.readString(args)).contains("--config bert-mini", "--objective mlm", "--mode infer", "--dropout 0.1");
     }
 

@@ -82,6 +82,10 @@ public final class TorchComparison {
             t.put("ms_per_step", round(1000.0 * batch * sequenceLength / torchMedian(), 2));
             t.put("mfu", round(mfu(torchMedian()), 4));
             t.put("rounds_tokens_per_second", torch.stream().map(r -> round(r.tokensPerSecond(), 1)).toList());
+            if (torch.stream().noneMatch(r -> Double.isNaN(r.gemmGflopsPerSecond()))) {
+                // Its own BLAS's 2048^3 sgemm rate (--torch-args --peak-probe), beside ours above.
+                t.put("gemm_gflops_per_second", torch.stream().map(r -> round(r.gemmGflopsPerSecond(), 1)).toList());
+            }
             t.put("torch", torch.get(0).torchVersion());
             t.put("blas", torch.get(0).blas());
             t.put("command", torch.get(0).commandLine());

@@ -41,8 +41,12 @@ public record TorchReference(String python, Path script, List<String> extraArgum
         }
     }
 
-    /** One run's figures, read from the script's JSON. */
-    public record Run(double tokensPerSecond, double msPerStep, String torchVersion, String blas, String commandLine, JsonNode json) {}
+    /**
+     * One run's figures, read from the script's JSON; {@code gemmGflopsPerSecond} is its 2048^3
+     * sgemm rate (median of before and after the run) when run with {@code --peak-probe}, else NaN.
+     */
+    public record Run(double tokensPerSecond, double msPerStep, String torchVersion, String blas, String commandLine,
+                      double gemmGflopsPerSecond, JsonNode json) {}
 
     /**
      * The script's options for a model configuration: the architecture from the attention (BERT for
@@ -138,8 +142,11 @@ public record TorchReference(String python, Path script, List<String> extraArgum
             double tokens = all != null ? all.asDouble() : node.get("tok_s_median").asDouble();
             int batch = node.path("B").asInt();
             int seq = node.path("T").asInt();
+            JsonNode before = node.path("sgemm2048_gflops_before");
+            JsonNode after = node.path("sgemm2048_gflops_after");
+            double gemm = before.isNumber() && after.isNumber() ? (before.asDouble() + after.asDouble()) / 2 : Double.NaN;
             return new Run(tokens, 1000.0 * batch * seq / tokens, node.path("torch").asText(), node.path("blas").asText()
-                    + " " + node.path("malloc").asText(), commandLine, node);
+                    + " " + node.path("malloc").asText(), commandLine, gemm, node);
         } catch (IOException e) {
             throw new IllegalStateException("the PyTorch reference printed bad JSON: " + json, e);
         }
