@@ -62,6 +62,23 @@ final class OpCases {
         cases.add(build("matmul 2-D", (b) -> b.g.matmul(b.floats("a", 3, 5), b.floats("b", 5, 4))));
         cases.add(build("matmul batched x 2-D", (b) -> b.g.matmul(b.floats("a", 2, 3, 4, 5), b.floats("b", 5, 6))));
         cases.add(build("matmul broadcast batch", (b) -> b.g.matmul(b.floats("a", 2, 1, 4, 5), b.floats("b", 3, 5, 2))));
+        cases.add(build("dense: batched rows x weight + bias", (b) -> b.g.add(
+                b.g.matmul(b.floats("x", 2, 3, 4), b.g.weight("w", Shape.fixed(4, 5), Init.normal(0.5))),
+                b.g.weight("bias", Shape.fixed(5), Init.normal(0.5)))));
+        cases.add(build("dense: bias first, rank 4", (b) -> b.g.add(b.g.weight("bias", Shape.fixed(5), Init.normal(0.5)),
+                b.g.matmul(b.floats("x", 2, 2, 3, 4), b.g.weight("w", Shape.fixed(4, 5), Init.normal(0.5))))));
+        cases.add(build("dense: product also read elsewhere", (b) -> {
+            Tensor product = b.g.matmul(b.floats("x", 2, 3, 4), b.g.weight("w", Shape.fixed(4, 5), Init.normal(0.5)));
+            return b.g.mul(b.g.add(product, b.g.weight("bias", Shape.fixed(5), Init.normal(0.5))), product);
+        }));
+        cases.add(build("dense gradient", (b) -> {
+            Tensor x = b.floats("x", 2, 3, 4);
+            Tensor w = b.g.weight("w", Shape.fixed(4, 5), Init.normal(0.5));
+            Tensor bias = b.g.weight("bias", Shape.fixed(5), Init.normal(0.5));
+            Tensor y = b.g.gelu(b.g.add(b.g.matmul(x, w), bias));
+            List<Tensor> grads = org.pretrain4j.graph.Autodiff.gradients(b.g.sumAll(b.g.mul(y, y)), List.of(x, w, bias));
+            return b.g.concat(0, b.g.reduceSum(grads.get(0), false, 0, 1), b.g.reduceSum(grads.get(1), false, 0), grads.get(2));
+        }));
         cases.add(build("transpose", (b) -> b.g.transpose(b.floats("x", 2, 3, 4), 2, 0, 1)));
         cases.add(build("reshape", (b) -> b.g.reshape(b.floats("x", 2, 3, 4), 0, -1, 2)));
         cases.add(build("reshape to scalar", (b) -> b.g.reshape(b.g.slice(b.floats("x", 1, 3), 1, -1, Long.MAX_VALUE))));
