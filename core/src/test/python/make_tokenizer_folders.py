@@ -95,21 +95,35 @@ def main(out):
     folders = dict(bert_folders(out))
     folders.update(bpe_folders(out))
     expected = {}
+    tags = []
     for name, folder in list(folders.items()):
         tokenizer = AutoTokenizer.from_pretrained(folder)
         # The same tokenizer as transformers saves it today: tokenizer.json beside the config.
         saved = os.path.join(out, name + "-saved")
         tokenizer.save_pretrained(saved)
-        for tag, path in [(name, folder), (name + "-saved", saved)]:
-            t = AutoTokenizer.from_pretrained(path)
-            result = {"vocab_size": len(t), "single": [], "pairs": []}
-            for s in SENTENCES:
-                result["single"].append({"text": s, "ids": t(s)["input_ids"]})
-            for a, b in PAIRS:
-                e = t(a, b, return_token_type_ids=True)
-                result["pairs"].append({"a": a, "b": b, "ids": e["input_ids"], "type_ids": e["token_type_ids"]})
-            result["special"] = {k: t.convert_tokens_to_ids(v) for k, v in t.special_tokens_map.items() if isinstance(v, str)}
-            expected[tag] = result
+        tags += [(name, folder), (name + "-saved", saved)]
+    # roberta-base's published tokenizer.json marks <mask> lstrip: it takes the space before it.
+    lstrip = os.path.join(out, "roberta-lstrip-saved")
+    os.makedirs(lstrip, exist_ok=True)
+    for f in os.listdir(os.path.join(out, "roberta-saved")):
+        with open(os.path.join(out, "roberta-saved", f), encoding="utf-8") as src:
+            content = json.load(src)
+        if f == "tokenizer.json":
+            for token in content["added_tokens"]:
+                if token["content"] == "<mask>":
+                    token["lstrip"] = True
+        write_json(os.path.join(lstrip, f), content)
+    tags.append(("roberta-lstrip-saved", lstrip))
+    for tag, path in tags:
+        t = AutoTokenizer.from_pretrained(path)
+        result = {"vocab_size": len(t), "single": [], "pairs": []}
+        for s in SENTENCES:
+            result["single"].append({"text": s, "ids": t(s)["input_ids"]})
+        for a, b in PAIRS:
+            e = t(a, b, return_token_type_ids=True)
+            result["pairs"].append({"a": a, "b": b, "ids": e["input_ids"], "type_ids": e["token_type_ids"]})
+        result["special"] = {k: t.convert_tokens_to_ids(v) for k, v in t.special_tokens_map.items() if isinstance(v, str)}
+        expected[tag] = result
     write_json(os.path.join(out, "expected.json"), expected)
 
 
