@@ -144,6 +144,18 @@ public final class TorchCheckpointReader implements WeightReader {
 
     private static void check(Path file, ZipFile zip, String prefix, String name, TensorRef t) {
         String where = "tensor '" + name + "'";
+        try {
+            // A hostile file may give sizes whose products overflow; the unchecked arithmetic below then stays in range.
+            long elements = 1;
+            long last = t.offset();
+            for (int i = 0; i < t.size().length; i++) {
+                elements = Math.multiplyExact(elements, t.size()[i]);
+                last = Math.addExact(last, Math.multiplyExact(Math.max(t.size()[i] - 1, 0), t.stride()[i]));
+            }
+            Math.multiplyExact(t.storage().elements(), (long) t.storage().type().bytes);
+        } catch (ArithmeticException e) {
+            throw new WeightFormatException(file, where + " has a size, stride or storage length whose product overflows 64 bits");
+        }
         ZipEntry storage = zip.getEntry(prefix + "data/" + t.storage().key());
         if (storage == null) {
             throw new WeightFormatException(file, where + " uses storage " + prefix + "data/" + t.storage().key() + ", which the archive lacks");
