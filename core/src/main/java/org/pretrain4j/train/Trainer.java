@@ -50,6 +50,8 @@ public final class Trainer {
     private final CheckpointStore store;
     private final LearningRateSchedule schedule;
     private final Map<Executable, Program> programByExecutable = new HashMap<>();
+    private final Map<String, HostTensor> initialState;
+    private final List<String> initialMessages;
     private volatile boolean stopRequested;
 
     private Trainer(Builder b) {
@@ -68,6 +70,8 @@ public final class Trainer {
         all.addAll(b.listeners);
         this.listeners = List.copyOf(all);
         this.fallBackToOlderCheckpoint = b.fallBackToOlderCheckpoint;
+        this.initialState = b.initialState;
+        this.initialMessages = b.initialMessages;
         this.store = new CheckpointStore(runDirectory.resolve("checkpoints"));
         this.schedule = LearningRateSchedule.of(config);
         if (config.accumulationSteps() > 1 && !programs.canAccumulate()) {
@@ -196,6 +200,8 @@ public final class Trainer {
                 step = c.step();
                 position = c.metadata().dataPosition();
                 lastCheckpoint = Optional.of(c.directory());
+            } else if (!initialState.isEmpty()) {
+                state.loadInitial(initialState);
             }
             if (step > config.steps()) {
                 throw new TrainingException("The checkpoint is at step " + step + ", past the configured steps " + config.steps());
@@ -203,6 +209,9 @@ public final class Trainer {
             TrainingStart start = new TrainingStart(config, runDirectory, step, from.map(Checkpoint::directory), backend.threads());
             for (TrainingListener l : listeners) {
                 l.onStart(start);
+            }
+            if (from.isEmpty()) {
+                initialMessages.forEach(this::message);
             }
             StepRecord last = null;
             EvalRecord lastEval = null;
@@ -518,6 +527,8 @@ public final class Trainer {
         private final List<TrainingListener> listeners = new ArrayList<>();
         private boolean fallBackToOlderCheckpoint;
         private boolean metricsFile = true;
+        private Map<String, HostTensor> initialState = Map.of();
+        private List<String> initialMessages = List.of();
 
         private Builder() {}
 
@@ -538,6 +549,18 @@ public final class Trainer {
         public Builder fallBackToOlderCheckpoint(boolean v) { fallBackToOlderCheckpoint = v; return this; }
         /** Whether to write {@code metrics.jsonl} (default true). */
         public Builder metricsFile(boolean v) { metricsFile = v; return this; }
+
+        /**
+         * Values that replace the initial values of the named variables when training starts from
+         * scratch (e.g. a published checkpoint's weights); the others keep theirs. {@code messages}
+         * (what was loaded, what was missing) go to the listeners once the run has started. Ignored
+         * on resume: the checkpoint holds everything.
+         */
+        public Builder initialState(Map<String, HostTensor> values, List<String> messages) {
+            initialState = Map.copyOf(values);
+            initialMessages = List.copyOf(messages);
+            return this;
+        }
 
         public Trainer build() {
             return new Trainer(this);

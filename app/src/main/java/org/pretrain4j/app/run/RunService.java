@@ -33,6 +33,7 @@ import org.pretrain4j.graph.GraphException;
 import org.pretrain4j.graph.HostTensor;
 import org.pretrain4j.graph.Program;
 import org.pretrain4j.nn.TransformerConfig;
+import org.pretrain4j.pretrained.PretrainedWeights;
 import org.pretrain4j.objective.Objectives;
 import org.pretrain4j.spi.AttentionKind;
 import org.pretrain4j.spi.Backend;
@@ -108,6 +109,21 @@ public class RunService {
             checkWritableTarget(dir.resolve(EXPORT), "--run-dir");
         }
         checkPlugins(config);
+        if (config.initFrom() != null) {
+            // Everything is read and checked before the run folder is written: a bad model folder leaves nothing behind.
+            PretrainedStart start = PretrainedStart.open(config);
+            Setup setup = setup(config, dir, true, start);
+            PretrainedWeights weights = start.weights(setup.graphs().evaluationStep());
+            createDirectory(dir, "--run-dir");
+            try {
+                start.tokenizer().save(dir.resolve(TOKENIZER));
+            } catch (IOException e) {
+                throw UserException.runtime("Cannot write " + dir.resolve(TOKENIZER) + ": " + e.getMessage(), e);
+            }
+            start.saveInto(dir);
+            ConfigFiles.save(config, dir);
+            return run(setup, false, export, extra, weights);
+        }
         createDirectory(dir, "--run-dir");
         Setup setup = setup(config, dir, true);
         ConfigFiles.save(config, dir);
@@ -122,6 +138,9 @@ public class RunService {
         }
         if (config.tokenizer() != null) {
             paths.put("tokenizer", absolute(config.tokenizer()));
+        }
+        if (config.initFrom() != null) {
+            paths.put("init-from", absolute(config.initFrom()));
         }
         return paths.isEmpty() ? config : ConfigFiles.resolve(config, null, paths);
     }
@@ -223,6 +242,15 @@ public class RunService {
     }
 
     private Setup setup(RunConfig config, Path dir, boolean fresh) {
+        if (config.initFrom() != null) {
+            Tokenizer saved = data.tokenizerOfRun(dir.resolve(TOKENIZER));
+            return setup(config, dir, fresh, PretrainedStart.ofRun(dir, saved));
+        }
+        return setup(config, dir, fresh, null);
+    }
+
+    /** {@code start} non-null: the model and tokenizer come from it and nothing is written. */
+    private Setup setup(RunConfig config, Path dir, boolean fresh, PretrainedStart start) {
         TransformerConfig.Preset preset;
         try {
             preset = TransformerConfig.Preset.parse(config.preset());
@@ -232,8 +260,12 @@ public class RunService {
         Objective objective = objective(config);
         AttentionKind attention = objective.attention();
         ExampleLayout layout = objective.layout().orElse(ExampleLayout.PACKED_BLOCKS);
+        if (start != null) {
+            start.checkObjective(objective, config.objective());
+        }
         RunData.Corpora corpora = data.corpora(config);
-        Tokenizer tokenizer = fresh ? data.tokenizerForNewRun(config, corpora, attention, dir.resolve(TOKENIZER))
+        Tokenizer tokenizer = start != null ? start.tokenizer()
+                : fresh ? data.tokenizerForNewRun(config, corpora, attention, dir.resolve(TOKENIZER))
                 : data.tokenizerOfRun(dir.resolve(TOKENIZER));
         if (attention == AttentionKind.CAUSAL && tokenizer.specialTokens().eos() < 0) {
             // Caught here, not by the exporter after the whole run: packed blocks and the export need it.
@@ -242,8 +274,9 @@ public class RunService {
                     + tokenizer.kind().name().toLowerCase(java.util.Locale.ROOT) + " has none");
         }
         int maxPositions = Math.max(512, config.sequenceLength());
-        TransformerConfig model = TransformerConfig.preset(preset, tokenizer.vocabularySize(), maxPositions, attention)
-                .withDropout(config.dropout(), config.dropout());
+        TransformerConfig model = start != null ? start.model(config)
+                : TransformerConfig.preset(preset, tokenizer.vocabularySize(), maxPositions, attention)
+                        .withDropout(config.dropout(), config.dropout());
         TrainingGraphs graphs;
         try {
             graphs = new TrainingGraphs(model, tokenizer.specialTokens(), objective, optimizer(config), config.seed());
@@ -316,6 +349,11 @@ public class RunService {
 
     private Trainer trainer(Setup setup, TrainerConfig trainerConfig, Backend backend, List<TrainingListener> listeners,
             boolean metricsFile) {
+        return trainer(setup, trainerConfig, backend, listeners, metricsFile, null);
+    }
+
+    private Trainer trainer(Setup setup, TrainerConfig trainerConfig, Backend backend, List<TrainingListener> listeners,
+            boolean metricsFile, PretrainedWeights initial) {
         TrainingPrograms programs = TrainingPrograms.of(setup.graphs(), setup.config().gradientAccumulation());
         Trainer.Builder builder = Trainer.builder()
                 .config(trainerConfig)
@@ -328,10 +366,18 @@ public class RunService {
                 .runConfiguration(JSON.valueToTree(setup.config()))
                 .metricsFile(metricsFile);
         listeners.forEach(builder::listener);
+        if (initial != null) {
+            builder.initialState(initial.state(), PretrainedStart.report(initial));
+        }
         return builder.build();
     }
 
     private RunResult run(Setup setup, boolean resume, boolean export, List<TrainingListener> extra) {
+        return run(setup, resume, export, extra, null);
+    }
+
+    /** {@code initial} non-null: a new run starts from these weights instead of random ones. */
+    private RunResult run(Setup setup, boolean resume, boolean export, List<TrainingListener> extra, PretrainedWeights initial) {
         List<TrainingListener> listeners = new ArrayList<>();
         for (RunListenerFactory factory : listenerFactories) {
             listeners.add(factory.create(setup.runDirectory()));
@@ -341,7 +387,7 @@ public class RunService {
         listeners.add(throughput);
         TrainingResult result;
         try (Backend backend = backend(setup.config())) {
-            Trainer trainer = trainer(setup, trainerConfig(setup.config()), backend, listeners, true);
+            Trainer trainer = trainer(setup, trainerConfig(setup.config()), backend, listeners, true, initial);
             // Ctrl-C: finish the step, write a checkpoint, then let the JVM exit; 'resume' continues exactly.
             java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
             Thread hook = new Thread(() -> {
