@@ -28,7 +28,7 @@ WORDS = sorted({w for line in TEXT for w in line.split()})
 def bert(out):
     specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
     letters = [chr(c) for c in range(ord("a"), ord("z") + 1)]
-    vocab = specials + WORDS + letters + ["##" + c for c in letters]
+    vocab = specials + WORDS + [c for c in letters if c not in WORDS] + ["##" + c for c in letters]
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "vocab.txt"), "w") as f:
         f.write("\n".join(vocab) + "\n")
