@@ -80,7 +80,7 @@ final class InitFromTest {
     }
 
     @Test
-    void anInitFromRunResumes() throws Exception {
+    void anInitFromRunResumesAndExportsTheNextSentenceHead() throws Exception {
         Path corpus = TestCorpus.write(temp.resolve("corpus.txt"), 40, 6);
         Path run = temp.resolve("run");
         CommandRun first = CommandRun.of("train", "--init-from", HuggingFaceFixtures.folder("bert").toString(), "--objective", "mlm+nsp",
@@ -89,10 +89,12 @@ final class InitFromTest {
         assertThat(first.exitCode()).as(first.err()).isZero();
         assertThat(run.resolve("init-from-config.json")).exists();
 
-        CommandRun resumed = CommandRun.of("resume", "--run-dir", run.toString(), "--steps", "6", "--no-export");
+        CommandRun resumed = CommandRun.of("resume", "--run-dir", run.toString(), "--steps", "6");
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
-        assertThat(new CheckpointStore(run.resolve("checkpoints")).list().get(new CheckpointStore(run.resolve("checkpoints")).list().size() - 1)
-                .getFileName().toString()).contains("6");
+        List<Path> checkpoints = new CheckpointStore(run.resolve("checkpoints")).list();
+        assertThat(checkpoints.get(checkpoints.size() - 1).getFileName().toString()).contains("6");
+        // With the next-sentence head the export is a BertForPreTraining, pooler included.
+        ExportChecks.assertTransformersLoadsIt(run.resolve("export"), "BertForPreTraining");
     }
 
     private static PreTraining.Builder builder(Path corpus, Path from, Path runDirectory, int steps, double learningRate) {
