@@ -153,9 +153,10 @@ final class PretrainedStart {
         return lines;
     }
 
-    /** Writes the config copy into a new run folder (the tokenizer is saved with the run's own). */
-    void saveInto(Path runDirectory) {
+    /** Writes the tokenizer (as {@code tokenizerFile}) and the config copy into a new run folder. */
+    void saveInto(Path runDirectory, String tokenizerFile) {
         try {
+            tokenizer.save(runDirectory.resolve(tokenizerFile));
             Files.copy(config.file(), runDirectory.resolve(CONFIG_COPY), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw UserException.runtime("Cannot write " + runDirectory.resolve(CONFIG_COPY) + ": " + e.getMessage(), e);

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.pretrain4j.app.BigStack;
+import org.pretrain4j.backend.onnx.LargeStack;
 import org.pretrain4j.backend.onnx.OnnxBackendFactory;
 import org.pretrain4j.graph.Graph;
 import org.pretrain4j.graph.HostTensor;
@@ -73,7 +73,7 @@ final class HuggingFaceImportTest {
             inputs.put(Transformer.TOKEN_TYPE_IDS, types != null ? HuggingFaceFixtures.longs(types)
                     : HostTensor.ofLongs(inputs.get(Transformer.INPUT_IDS).shape(), new long[inputs.get(Transformer.INPUT_IDS).size()]));
         }
-        Map<String, HostTensor> result = BigStack.call(() -> {
+        Map<String, HostTensor> result = LargeStack.call("hf-import-test", () -> {
             try (Backend backend = new OnnxBackendFactory().create(Map.of("threads", "1"));
                     Executable exec = backend.compile(program)) {
                 exec.loadState(weights.state());

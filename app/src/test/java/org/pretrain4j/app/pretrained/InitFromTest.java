@@ -19,7 +19,7 @@ import org.pretrain4j.app.testing.TestCorpus;
 import org.pretrain4j.graph.HostTensor;
 import org.pretrain4j.pretrained.HuggingFaceConfig;
 import org.pretrain4j.pretrained.PretrainedWeights;
-import org.pretrain4j.train.CheckpointStore;
+import org.pretrain4j.train.checkpoint.CheckpointStore;
 import org.pretrain4j.train.TrainingListener;
 import org.pretrain4j.weights.WeightFiles;
 import org.pretrain4j.weights.WeightReader;
