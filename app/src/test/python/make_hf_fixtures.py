@@ -62,6 +62,9 @@ def gpt2(out):
         result = model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"])
     hf.pad_token = None
     save(out, model, hf, enc, {"logits": result.logits})
+    # The tokenizer.json of the published GPT-2 (openai-community/gpt2): ByteLevel post-processor, no template.
+    tok.post_processor = processors.ByteLevel(trim_offsets=False)
+    tok.save(os.path.join(out, "tokenizer.json"))
 
 
 def roberta(out):

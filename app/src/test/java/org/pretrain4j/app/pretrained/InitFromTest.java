@@ -97,6 +97,26 @@ final class InitFromTest {
         ExportChecks.assertTransformersLoadsIt(run.resolve("export"), "BertForPreTraining");
     }
 
+    @Test
+    void gpt2ContinuesWithClmAndItsExportGeneratesThroughTheKeyValueCache() throws Exception {
+        Path corpus = TestCorpus.write(temp.resolve("corpus.txt"), 60, 7);
+        Path run = temp.resolve("gpt2-run");
+        CommandRun trained = CommandRun.of("train", "--init-from", HuggingFaceFixtures.folder("gpt2").toString(), "--objective", "clm",
+                "--corpus", corpus.toString(), "--run-dir", run.toString(), "--steps", "50", "--batch-size", "8",
+                "--sequence-length", "32", "--threads", "1", "--warmup-steps", "5", "--eval-every", "25", "--checkpoint-every", "25",
+                "--validation-fraction", "0.1");
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+        assertThat(trained.out() + trained.err()).contains("Initialised");
+
+        Path export = run.resolve("export");
+        JsonNode report = ExportChecks.assertTransformersLoadsIt(export, "GPT2LMHeadModel");
+        assertThat(report.path("model_type").asText()).isEqualTo("gpt2");
+        assertThat(Files.readString(export.resolve("config.json"))).contains("\"activation_function\" : \"gelu_new\"");
+        JsonNode generated = ExportChecks.transformersJs("text-generation", export, "the council", "our committee supports");
+        assertThat(generated.path("generated_ids")).hasSize(2);
+        generated.path("generated_ids").forEach(ids -> assertThat(ids.size()).isPositive());
+    }
+
     private static PreTraining.Builder builder(Path corpus, Path from, Path runDirectory, int steps, double learningRate) {
         return PreTraining.builder()
                 .corpus(corpus)
