@@ -92,8 +92,20 @@ final class HuggingFaceConfigs {
      * brought tokenizer.json is described truly) and the padding side transformers.js should use.
      */
     static ObjectNode tokenizerConfig(ExportRequest request, boolean decoder, JsonNode tokenizerJson) {
-        Map<String, Object> fields = new LinkedHashMap<>(Tokenizers.tokenizerConfig(request.tokenizer(), request.config().maxPositions()));
-        if (!decoder) {
+        Map<String, Object> fields = new LinkedHashMap<>(Tokenizers.tokenizerConfig(request.tokenizer(), request.config().usablePositions()));
+        if (request.config().robertaPositions()) {
+            // A model started from RoBERTa keeps its byte-level tokenizer with <s> </s> <mask>: RoBERTa's tokenizer class.
+            SpecialTokens s = request.tokenizer().specialTokens();
+            fields.put("tokenizer_class", "RobertaTokenizer");
+            putToken(fields, "bos_token", s.cls() >= 0 ? s.cls() : s.bos(), request);
+            putToken(fields, "eos_token", s.sep() >= 0 ? s.sep() : s.eos(), request);
+            putToken(fields, "cls_token", s.cls(), request);
+            putToken(fields, "sep_token", s.sep(), request);
+            putToken(fields, "mask_token", s.mask(), request);
+            putToken(fields, "pad_token", s.pad(), request);
+            putToken(fields, "unk_token", s.unk(), request);
+            fields.put("add_prefix_space", false);
+        } else if (!decoder) {
             JsonNode normalizer = tokenizerJson.path("normalizer");
             if (normalizer.path("lowercase").isBoolean()) {
                 fields.put("do_lower_case", normalizer.path("lowercase").asBoolean());
@@ -106,6 +118,12 @@ final class HuggingFaceConfigs {
         }
         fields.put("padding_side", decoder ? "left" : "right");
         return new ObjectMapper().valueToTree(fields);
+    }
+
+    private static void putToken(Map<String, Object> fields, String key, int id, ExportRequest request) {
+        if (id >= 0) {
+            fields.put(key, request.tokenizer().idToToken(id));
+        }
     }
 
     /** {@code generation_config.json} for decoders. */
