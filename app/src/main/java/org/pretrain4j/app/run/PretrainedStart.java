@@ -75,21 +75,16 @@ final class PretrainedStart {
         }
     }
 
-    /** The tokenizer of a model folder: tokenizer.json, else BERT's vocab.txt. */
+    /** The tokenizer of a model folder, as transformers' AutoTokenizer finds it (tokenizer.json, vocab.txt, vocab.json + merges.txt). */
     private static Tokenizer tokenizer(Path folder, HuggingFaceConfig config) {
-        Path file = folder.resolve("tokenizer.json");
-        if (!Files.isRegularFile(file)) {
-            file = folder.resolve("vocab.txt");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw UserException.usage("--init-from: '" + folder + "' has no tokenizer.json or vocab.txt.");
-        }
         Tokenizer tokenizer;
         try {
-            tokenizer = Tokenizers.load(file);
+            tokenizer = Tokenizers.loadFromModelFolder(folder);
         } catch (IOException | RuntimeException e) {
-            throw UserException.usage("--init-from: " + file + ": " + e.getMessage());
+            throw UserException.usage("--init-from: " + e.getMessage());
         }
+        Path file = Files.isRegularFile(folder.resolve("tokenizer.json")) ? folder.resolve("tokenizer.json")
+                : Files.isRegularFile(folder.resolve("vocab.txt")) ? folder.resolve("vocab.txt") : folder.resolve("vocab.json");
         int rows = config.model().vocabularySize();
         if (tokenizer.vocabularySize() != rows) {
             throw UserException.usage("--init-from: " + file + ": the tokenizer has " + tokenizer.vocabularySize()

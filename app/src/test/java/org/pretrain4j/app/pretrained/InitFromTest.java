@@ -117,6 +117,25 @@ final class InitFromTest {
         generated.path("generated_ids").forEach(ids -> assertThat(ids.size()).isPositive());
     }
 
+    @Test
+    void robertaContinuesWithMlmAndExportsAsRobertaForFillMask() throws Exception {
+        Path corpus = TestCorpus.write(temp.resolve("corpus.txt"), 60, 8);
+        Path run = temp.resolve("roberta-run");
+        CommandRun trained = CommandRun.of("train", "--init-from", HuggingFaceFixtures.folder("roberta").toString(), "--objective", "mlm",
+                "--corpus", corpus.toString(), "--run-dir", run.toString(), "--steps", "50", "--batch-size", "8",
+                "--sequence-length", "32", "--threads", "1", "--warmup-steps", "5", "--eval-every", "25", "--checkpoint-every", "25",
+                "--validation-fraction", "0.1");
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+
+        Path export = run.resolve("export");
+        JsonNode report = ExportChecks.assertTransformersLoadsIt(export, "RobertaForMaskedLM");
+        assertThat(report.path("model_type").asText()).isEqualTo("roberta");
+        assertThat(Files.readString(export.resolve("tokenizer_config.json"))).contains("RobertaTokenizer");
+        JsonNode filled = ExportChecks.transformersJs("fill-mask", export, "the cat sat on the<mask>.", "a dog<mask> in the park");
+        assertThat(filled.path("singles").get(0)).hasSize(3);
+        assertThat(filled.path("has_token_type_ids").asBoolean()).isFalse();
+    }
+
     private static PreTraining.Builder builder(Path corpus, Path from, Path runDirectory, int steps, double learningRate) {
         return PreTraining.builder()
                 .corpus(corpus)
