@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.pretrain4j.app.UserException;
+import org.pretrain4j.app.cli.Output;
 import org.pretrain4j.app.config.ConfigFiles;
 import org.pretrain4j.app.config.RunConfig;
 import org.pretrain4j.app.inference.Candidate;
@@ -76,15 +77,25 @@ public class RunService {
     private final PluginRegistry registry;
     private final Set<RunListenerFactory> listenerFactories;
     private final RunData data;
+    private final Output output;
 
     /** A fill-mask example shown after training. */
     public record Example(String text, List<List<Candidate>> candidates) {}
 
     @Inject
-    public RunService(PluginRegistry registry, Set<RunListenerFactory> listenerFactories, RunData data) {
+    public RunService(PluginRegistry registry, Set<RunListenerFactory> listenerFactories, RunData data, Output output) {
         this.registry = requireNonNull(registry, "registry is null");
         this.listenerFactories = Set.copyOf(listenerFactories);
         this.data = requireNonNull(data, "data is null");
+        this.output = requireNonNull(output, "output is null");
+    }
+
+    /** Locks a run folder for this process (see {@link RunLock}); a take-over is reported on the error stream. */
+    private RunLock lock(Path dir, String command) {
+        return RunLock.acquire(dir, command, message -> {
+            output.err().println(message);
+            output.err().flush();
+        });
     }
 
     /** Everything a run is made of, checked and built, except the backend (which needs closing). */
@@ -100,18 +111,21 @@ public class RunService {
     public RunResult train(RunConfig givenConfig, Path runDirectory, boolean export, List<TrainingListener> extra) {
         RunConfig config = withAbsolutePaths(requireNonNull(givenConfig, "config is null"));
         Path dir = runDirectory.toAbsolutePath().normalize();
-        if (!new CheckpointStore(dir.resolve("checkpoints")).list().isEmpty()) {
-            throw UserException.usage("--run-dir: '" + runDirectory + "' already has checkpoints; continue it with 'resume --run-dir "
-                    + runDirectory + "' or choose another folder.");
-        }
         if (export) {
             checkWritableTarget(dir.resolve(EXPORT), "--run-dir");
         }
         checkPlugins(config);
         createDirectory(dir, "--run-dir");
-        Setup setup = setup(config, dir, true);
-        ConfigFiles.save(config, dir);
-        return run(setup, false, export, extra);
+        // Locked before looking at its checkpoints: a running process may be about to write the first one.
+        try (RunLock lock = lock(dir, "train")) {
+            if (!new CheckpointStore(dir.resolve("checkpoints")).list().isEmpty()) {
+                throw UserException.usage("--run-dir: '" + runDirectory + "' already has checkpoints; continue it with 'resume --run-dir "
+                        + runDirectory + "' or choose another folder.");
+            }
+            Setup setup = setup(config, dir, true);
+            ConfigFiles.save(config, dir);
+            return run(setup, false, export, extra);
+        }
     }
 
     /** The configuration with its file paths made absolute, so that resume works from any working folder. */
@@ -141,16 +155,18 @@ public class RunService {
 
     public RunResult resume(Path runDirectory, Integer steps, boolean export, List<TrainingListener> extra) {
         Path dir = existingRun(runDirectory);
-        RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG));
-        if (steps != null) {
-            config = ConfigFiles.resolve(config, null, Map.of("steps", steps));
-            ConfigFiles.save(config, dir);
+        try (RunLock lock = lock(dir, "resume")) {
+            RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG));
+            if (steps != null) {
+                config = ConfigFiles.resolve(config, null, Map.of("steps", steps));
+                ConfigFiles.save(config, dir);
+            }
+            if (export) {
+                checkWritableTarget(dir.resolve(EXPORT), "--run-dir");
+            }
+            Setup setup = setup(config, dir, false);
+            return run(setup, true, export, extra);
         }
-        if (export) {
-            checkWritableTarget(dir.resolve(EXPORT), "--run-dir");
-        }
-        Setup setup = setup(config, dir, false);
-        return run(setup, true, export, extra);
     }
 
     /** Held-out metrics of the newest checkpoint; {@code batches} null for the whole held-out split. */
@@ -165,6 +181,12 @@ public class RunService {
      */
     public Map<String, Double> evaluate(Path runDirectory, Integer batches, Map<String, String> properties) {
         Path dir = existingRun(runDirectory);
+        try (RunLock lock = lock(dir, "evaluate")) {
+            return evaluateLocked(dir, batches, properties);
+        }
+    }
+
+    private Map<String, Double> evaluateLocked(Path dir, Integer batches, Map<String, String> properties) {
         RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG)).withProperties(properties);
         Setup setup = setup(config, dir, false);
         TrainerConfig trainer = trainerConfig(config).toBuilder().evalBatches(batches == null ? 0 : batches).build();
@@ -189,12 +211,14 @@ public class RunService {
     public Path export(Path runDirectory, Path output) {
         Path dir = existingRun(runDirectory);
         checkWritableTarget(output, "--output");
-        RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG));
-        Setup setup = setup(config, dir, false);
-        CheckpointStore store = new CheckpointStore(dir.resolve("checkpoints"));
-        Checkpoint checkpoint = translate(() -> store.loadNewest(false, m -> {}), dir)
-                .orElseThrow(() -> UserException.runtime("'" + dir + "' has no checkpoint to export."));
-        return export(setup, checkpoint.tensors(), output);
+        try (RunLock lock = lock(dir, "export")) {
+            RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG));
+            Setup setup = setup(config, dir, false);
+            CheckpointStore store = new CheckpointStore(dir.resolve("checkpoints"));
+            Checkpoint checkpoint = translate(() -> store.loadNewest(false, m -> {}), dir)
+                    .orElseThrow(() -> UserException.runtime("'" + dir + "' has no checkpoint to export."));
+            return export(setup, checkpoint.tensors(), output);
+        }
     }
 
     /** A fill-mask example on the export of an encoder run; empty for decoders or when none applies. */
