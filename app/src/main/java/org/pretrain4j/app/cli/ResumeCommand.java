@@ -26,6 +26,10 @@ final class ResumeCommand implements Callable<Integer> {
     @Option(names = "--no-export", description = "Do not export at the end.")
     boolean noExport;
 
+    @Option(names = "--fall-back", description = "If the newest checkpoint is damaged, set it aside (renamed damaged-step-N-TIME) "
+            + "and continue from the newest intact one.")
+    boolean fallBack;
+
     @Inject
     ResumeCommand(RunService runs, Output output) {
         this.runs = requireNonNull(runs, "runs is null");
@@ -34,7 +38,7 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunResult result = runs.resume(runDir, steps, !noExport);
+        RunResult result = runs.resume(runDir, steps, !noExport, fallBack, java.util.List.of());
         TrainCommand.report(output, runs, result, null);
         return 0;
     }

@@ -134,6 +134,56 @@ public class RunData {
     }
 
     /**
+     * Fails before the first step when the training or held-out split gives no example (a corpus
+     * too small for its split), naming --validation-fraction and the number of documents needed,
+     * instead of at the first evaluation with the work lost. Reads only until each split's first
+     * example, and counts the corpus's documents only when one is empty.
+     */
+    public void checkExamples(RunConfig config, Corpora corpora, Tokenizer tokenizer, ExampleLayout layout) {
+        if (!hasExample(layout, corpora.train(), tokenizer, config)) {
+            throw UserException.usage("--corpus: the training part of " + corpora.name() + " gives no examples ("
+                    + documents(corpora) + " documents in all, --validation-fraction " + config.validationFraction()
+                    + "); add text or lower --validation-fraction.");
+        }
+        if (!hasExample(layout, corpora.validation(), tokenizer, config)) {
+            double fraction = config.validationFraction();
+            long documents = documents(corpora);
+            // Documents go to the held-out split independently with probability `fraction`: this many
+            // give it at least one document 95 times in 100.
+            long needed = fraction <= 0 ? -1 : (long) Math.ceil(Math.log(0.05) / Math.log1p(-fraction));
+            throw UserException.usage("--validation-fraction: the held-out split (" + fraction + " of the documents, drawn with --seed "
+                    + config.seed() + ") of " + corpora.name() + " gives no examples: the corpus has " + documents + " documents"
+                    + (needed > 0 ? "; at this fraction it needs about " + needed + " documents (documents are separated by blank "
+                            + "lines in the bert format), or raise --validation-fraction" : "; raise --validation-fraction above 0")
+                    + ".");
+        }
+    }
+
+    private static boolean hasExample(ExampleLayout layout, Corpus corpus, Tokenizer tokenizer, RunConfig config) {
+        try (ExampleStream examples = source(layout, corpus, tokenizer, config).open(0)) {
+            return examples.hasNext();
+        } catch (CorpusException e) {
+            if (e.getMessage() != null && e.getMessage().contains("produced no examples")) {
+                return false;
+            }
+            throw UserException.usage("--corpus: " + e.getMessage());
+        }
+    }
+
+    private static long documents(Corpora corpora) {
+        long n = 0;
+        for (Corpus part : java.util.List.of(corpora.train(), corpora.validation())) {
+            try (DocumentReader reader = part.open()) {
+                while (reader.hasNext()) {
+                    reader.next();
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
      * Perplexity of the maximum-likelihood unigram model of the held-out split's next-token targets,
      * built exactly as evaluation builds them: the baseline a causal LM must beat.
      */

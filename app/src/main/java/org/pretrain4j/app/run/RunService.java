@@ -124,7 +124,7 @@ public class RunService {
             }
             Setup setup = setup(config, dir, true);
             ConfigFiles.save(config, dir);
-            return run(setup, false, export, extra);
+            return run(setup, false, false, export, extra);
         }
     }
 
@@ -154,6 +154,14 @@ public class RunService {
     }
 
     public RunResult resume(Path runDirectory, Integer steps, boolean export, List<TrainingListener> extra) {
+        return resume(runDirectory, steps, export, false, extra);
+    }
+
+    /**
+     * As {@link #resume(Path, Integer, boolean, List)}; with {@code fallBack}, a damaged newest
+     * checkpoint is set aside and the run continues from the newest intact one.
+     */
+    public RunResult resume(Path runDirectory, Integer steps, boolean export, boolean fallBack, List<TrainingListener> extra) {
         Path dir = existingRun(runDirectory);
         try (RunLock lock = lock(dir, "resume")) {
             RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG));
@@ -165,7 +173,7 @@ public class RunService {
                 checkWritableTarget(dir.resolve(EXPORT), "--run-dir");
             }
             Setup setup = setup(config, dir, false);
-            return run(setup, true, export, extra);
+            return run(setup, true, fallBack, export, extra);
         }
     }
 
@@ -191,7 +199,7 @@ public class RunService {
         Setup setup = setup(config, dir, false);
         TrainerConfig trainer = trainerConfig(config).toBuilder().evalBatches(batches == null ? 0 : batches).build();
         try (Backend backend = backend(config)) {
-            Trainer t = trainer(setup, trainer, backend, List.of(), false);
+            Trainer t = trainer(setup, trainer, backend, List.of(), false, false);
             EvalRecord record = translate(t::evaluateNewestCheckpoint, dir);
             Map<String, Double> metrics = new TreeMap<>(record.metrics());
             metrics.put("loss", record.loss());
@@ -274,6 +282,9 @@ public class RunService {
         } catch (GraphException | IllegalArgumentException e) {
             throw UserException.usage("--objective " + config.objective() + ": " + e.getMessage());
         }
+        if (fresh) {
+            data.checkExamples(config, corpora, tokenizer, layout);
+        }
         RunData.Batches batches = data.batches(config, corpora, tokenizer, objective, layout);
         return new Setup(config, dir, objective, tokenizer, model, graphs, batches);
     }
@@ -339,7 +350,7 @@ public class RunService {
     }
 
     private Trainer trainer(Setup setup, TrainerConfig trainerConfig, Backend backend, List<TrainingListener> listeners,
-            boolean metricsFile) {
+            boolean metricsFile, boolean fallBack) {
         TrainingPrograms programs = TrainingPrograms.of(setup.graphs(), setup.config().gradientAccumulation());
         Trainer.Builder builder = Trainer.builder()
                 .config(trainerConfig)
@@ -350,12 +361,13 @@ public class RunService {
                 .evalData(setup.batches().validation())
                 .runDirectory(setup.runDirectory())
                 .runConfiguration(JSON.valueToTree(setup.config()))
-                .metricsFile(metricsFile);
+                .metricsFile(metricsFile)
+                .fallBackToOlderCheckpoint(fallBack);
         listeners.forEach(builder::listener);
         return builder.build();
     }
 
-    private RunResult run(Setup setup, boolean resume, boolean export, List<TrainingListener> extra) {
+    private RunResult run(Setup setup, boolean resume, boolean fallBack, boolean export, List<TrainingListener> extra) {
         List<TrainingListener> listeners = new ArrayList<>();
         for (RunListenerFactory factory : listenerFactories) {
             listeners.add(factory.create(setup.runDirectory()));
@@ -365,7 +377,7 @@ public class RunService {
         listeners.add(throughput);
         TrainingResult result;
         try (Backend backend = backend(setup.config())) {
-            Trainer trainer = trainer(setup, trainerConfig(setup.config()), backend, listeners, true);
+            Trainer trainer = trainer(setup, trainerConfig(setup.config()), backend, listeners, true, fallBack);
             // Ctrl-C: finish the step, write a checkpoint, then let the JVM exit; 'resume' continues exactly.
             java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
             Thread hook = new Thread(() -> {
@@ -494,9 +506,38 @@ public class RunService {
         } catch (NonFiniteLossException e) {
             throw UserException.runtime(e.getMessage(), e);
         } catch (CheckpointException e) {
-            throw UserException.runtime(e.getMessage() + ". Delete the damaged checkpoint folder to resume from an earlier one.", e);
+            throw UserException.runtime(withHint(e, runDirectory), e);
         } catch (TrainingException e) {
             throw UserException.runtime(e.getMessage(), e);
+        } catch (java.io.UncheckedIOException e) {
+            // A listener's file (metrics, loss plot) could not be written: say why, and what is safe.
+            throw UserException.runtime(e.getMessage() + ". " + continueHint(runDirectory, "the cause"), e);
         }
+    }
+
+    /** The message of a checkpoint failure with advice that fits it: only commands and options that exist. */
+    static String withHint(CheckpointException e, Path runDirectory) {
+        String message = e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".";
+        if (e.writeFailure()) {
+            String cause = org.pretrain4j.train.IoFailures.isDiskFull(e) ? "free space on its device" : "fix the cause";
+            return message + " " + continueHint(runDirectory, cause);
+        }
+        if (e.intactOlder().isPresent()) {
+            return message + " 'resume --run-dir " + runDirectory + " --fall-back' sets the damaged checkpoint aside and continues from "
+                    + e.intactOlder().get().getFileName() + ".";
+        }
+        if (message.contains("No older checkpoint is intact") || message.startsWith("No usable checkpoint")) {
+            return message + " The run cannot continue; start a new one with 'train' and another --run-dir.";
+        }
+        return message;
+    }
+
+    /** Where a run that stopped on a write failure can continue from. */
+    private static String continueHint(Path runDirectory, String cause) {
+        Optional<Path> newest = new CheckpointStore(runDirectory.resolve("checkpoints")).list().stream()
+                .reduce((a, b) -> b);
+        return newest.map(p -> "The checkpoints written are intact (newest " + p.getFileName() + "): " + cause
+                        + ", then 'resume --run-dir " + runDirectory + "' continues from it.")
+                .orElse("No checkpoint was written yet: " + cause + ", then train again.");
     }
 }
