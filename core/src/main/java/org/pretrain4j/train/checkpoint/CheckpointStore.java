@@ -1,4 +1,4 @@
-package org.pretrain4j.train;
+package org.pretrain4j.train.checkpoint;
 
 import static java.util.Objects.requireNonNull;
 
@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.pretrain4j.graph.HostTensor;
+import org.pretrain4j.train.IoFailures;
 
 /**
  * The checkpoints of one run, in a directory of their own:
