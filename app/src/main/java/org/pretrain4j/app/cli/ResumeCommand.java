@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
 
 /** Continues a run from its last good checkpoint, exactly as if it had not stopped. */
 @Command(name = "resume", mixinStandardHelpOptions = true,
-        description = "Continue a run from its last good checkpoint with the saved configuration; the losses equal an uninterrupted run's.")
+        description = {"Continue a run from its last good checkpoint with the saved configuration.",
+            "The per-step losses equal an uninterrupted run's bit for bit on the same machine with the run's --threads (saved "
+                    + "in run-config.json; 0 means every core); another thread count or CPU may differ in float rounding."})
 final class ResumeCommand implements Callable<Integer> {
     private final RunService runs;
     private final Output output;

@@ -33,6 +33,7 @@ import org.pretrain4j.text.Tokenizers;
 import org.pretrain4j.text.WordPieceTrainer;
 import org.pretrain4j.train.BatchSource;
 import org.pretrain4j.train.DataPosition;
+import org.pretrain4j.train.IoFailures;
 
 /** The data side of a run: corpus, tokenizer and batch sources, from the text and data packages of core. */
 public class RunData {
@@ -81,15 +82,44 @@ public class RunData {
         try {
             Files.createDirectories(save.getParent());
             tokenizer.save(save);
+            // sha256sum's format, so that `sha256sum -c tokenizer.json.sha256` checks it too.
+            Files.writeString(checksumFile(save), sha256(save) + "  " + save.getFileName() + "\n");
         } catch (IOException e) {
-            throw UserException.runtime("Cannot write " + save + ": " + e.getMessage(), e);
+            throw UserException.runtime("Cannot write " + save + ": " + IoFailures.describe(e), e);
         }
         return tokenizer;
     }
 
-    /** The tokenizer a run saved. */
+    /** The tokenizer a run saved, checked against the checksum written beside it (runs of older versions have none). */
     public Tokenizer tokenizerOfRun(Path file) {
+        Path checksum = checksumFile(file);
+        if (Files.isRegularFile(checksum) && Files.isRegularFile(file)) {
+            try {
+                String expected = Files.readString(checksum).strip().split("\\s+")[0];
+                String actual = sha256(file);
+                if (!expected.equalsIgnoreCase(actual)) {
+                    throw UserException.runtime("--run-dir: " + file + " does not match its checksum in " + checksum.getFileName()
+                            + " (damaged or edited); the checkpoints were trained with the original tokenizer: restore it.");
+                }
+            } catch (IOException e) {
+                throw UserException.runtime("--run-dir: cannot read " + checksum + ": " + IoFailures.describe(e), e);
+            }
+        }
         return load(file, "--run-dir");
+    }
+
+    /** The checksum file beside a run's tokenizer. */
+    static Path checksumFile(Path tokenizer) {
+        return tokenizer.resolveSibling(tokenizer.getFileName() + ".sha256");
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            return java.util.HexFormat.of().formatHex(digest.digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /** Trains a tokenizer of {@code type} ("wordpiece" or "bpe") on the sentences of {@code corpus}. */

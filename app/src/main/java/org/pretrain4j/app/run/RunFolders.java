@@ -112,7 +112,7 @@ final class RunFolders {
         try {
             return work.get();
         } catch (NonFiniteLossException e) {
-            throw UserException.runtime(e.getMessage() + " (options --lr and --warmup-steps of 'train', with a new --run-dir)", e);
+            throw UserException.runtime(e.getMessage() + " Use 'train' with a lower --lr or more --warmup-steps and a new --run-dir.", e);
         } catch (CheckpointException e) {
             throw UserException.runtime(withHint(e, runDirectory), e);
         } catch (TrainingException e) {

@@ -52,6 +52,9 @@ final class RunSetup {
         registry.backendFactory(config.backend());
     }
 
+    /** Position embeddings of every preset (BERT and GPT-2 miniatures have 512). */
+    static final int PRESET_POSITIONS = 512;
+
     /** The run of {@code config} in {@code dir}; a fresh run trains or copies its tokenizer, a continued one reads it back. */
     Setup setup(RunConfig config, Path dir, boolean fresh) {
         TransformerConfig.Preset preset;
@@ -72,7 +75,13 @@ final class RunSetup {
                     + " is causal and needs a tokenizer with an end-of-text token; byte-level BPE (bpe) has one, "
                     + tokenizer.kind().name().toLowerCase(Locale.ROOT) + " has none");
         }
-        int maxPositions = Math.max(512, config.sequenceLength());
+        // The presets are BERT's and GPT's miniatures with 512 positions; a longer --seq used to grow the
+        // model silently, making a model that no longer matches its preset.
+        int maxPositions = PRESET_POSITIONS;
+        if (config.sequenceLength() > maxPositions) {
+            throw UserException.usage("--seq: " + config.sequenceLength() + " is more than the " + maxPositions + " positions of preset "
+                    + config.preset() + "; use --seq " + maxPositions + " or less.");
+        }
         TransformerConfig model = TransformerConfig.preset(preset, tokenizer.vocabularySize(), maxPositions, attention)
                 .withDropout(config.dropout(), config.dropout());
         TrainingGraphs graphs;
