@@ -122,6 +122,15 @@ final class BadInputTest {
     }
 
     @Test
+    void aSequenceLongerThanThePresetsPositionsFailsInsteadOfGrowingTheModel() {
+        Path dir = temp.resolve("long-seq");
+        assertOneLine(CommandRun.of("train", "--corpus", corpus.toString(), "--preset", "tiny", "--vocab-size", "200", "--seq", "1024",
+                "--steps", "2", "--threads", "1", "--no-export", "--run-dir", dir.toString()), 2,
+                "--seq: 1024 is more than the 512 positions of preset tiny");
+        assertThat(dir.resolve("checkpoints")).doesNotExist();
+    }
+
+    @Test
     void aBadOptionValueIsOneLinePointingToHelp() {
         CommandRun r = CommandRun.of("train", "--steps", "many");
         assertOneLine(r, 2, "--steps", "'many'", "(see 'pretrain4j train --help')");
