@@ -68,8 +68,8 @@ public class RunService {
     /** The export folder's name inside a run folder. */
     public static final String EXPORT = "export";
 
-    /** The sentence the default run fills after training: Europarl's most common opening. */
-    static final String SAMPLE_EXAMPLE = "I would like to [MASK] the Commissioner for his answer.";
+    /** The sentence a run on the built-in sample fills after training: its answers are the sample's institutions. */
+    static final String SAMPLE_EXAMPLE = "the european [MASK] has adopted the report.";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
