@@ -137,12 +137,6 @@ public final class CheckpointStore {
         }
     }
 
-    /** The newest complete checkpoint directory, if any. */
-    public Optional<Path> newest() {
-        List<Path> all = list();
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
-    }
-
     /** The step of a checkpoint directory named {@code step-N}. */
     public static long stepOf(Path checkpoint) {
         Matcher m = NAME.matcher(checkpoint.getFileName().toString());

@@ -51,16 +51,16 @@ public record Recipe(String name, String objective, Map<String, Object> values) 
         List<String> parts = Arrays.stream(objective.split("\\+")).map(String::trim).toList();
         Map<String, Object> values = new LinkedHashMap<>();
         if (parts.contains("clm")) {
-            values.put("steps", 1000);
+            values.put("steps", 800);
             values.put("batch-size", 32);
             values.put("sequence-length", 128);
             values.put("learning-rate", 2e-3);
-            values.put("warmup-steps", 100);
+            values.put("warmup-steps", 80);
             values.put("schedule", "linear");
             values.put("dropout", 0.0);
         } else {
-            values.put("steps", 2000);
-            values.put("batch-size", 32);
+            values.put("steps", 1200);
+            values.put("batch-size", 64);
             values.put("sequence-length", 64);
             values.put("learning-rate", 2e-3);
             values.put("warmup-steps", 200);

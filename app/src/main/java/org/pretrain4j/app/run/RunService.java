@@ -170,7 +170,7 @@ public class RunService {
         TrainerConfig trainer = trainerConfig(config).toBuilder().evalBatches(batches == null ? 0 : batches).build();
         try (Backend backend = backend(config)) {
             Trainer t = trainer(setup, trainer, backend, List.of(), false);
-            EvalRecord record = translate(t::evaluateNewestCheckpoint, dir);
+            EvalRecord record = translate(t::evaluateNewestCheckpoint);
             Map<String, Double> metrics = new TreeMap<>(record.metrics());
             metrics.put("loss", record.loss());
             record.termLosses().forEach((term, loss) -> metrics.putIfAbsent(term + "_loss", loss));
@@ -192,7 +192,7 @@ public class RunService {
         RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG));
         Setup setup = setup(config, dir, false);
         CheckpointStore store = new CheckpointStore(dir.resolve("checkpoints"));
-        Checkpoint checkpoint = translate(() -> store.loadNewest(false, m -> {}), dir)
+        Checkpoint checkpoint = translate(() -> store.loadNewest(false, m -> {}))
                 .orElseThrow(() -> UserException.runtime("'" + dir + "' has no checkpoint to export."));
         return export(setup, checkpoint.tensors(), output);
     }
@@ -354,7 +354,7 @@ public class RunService {
             }, "pretrain4j-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                result = translate(resume ? trainer::resume : trainer::train, setup.runDirectory());
+                result = translate(resume ? trainer::resume : trainer::train);
             } finally {
                 finished.countDown();
                 try {
@@ -368,7 +368,7 @@ public class RunService {
         if (export && result.completed()) {
             Path checkpoint = result.lastCheckpoint()
                     .orElseThrow(() -> UserException.runtime("The run wrote no checkpoint to export."));
-            Checkpoint loaded = translate(() -> new CheckpointStore(checkpoint.getParent()).load(checkpoint), setup.runDirectory());
+            Checkpoint loaded = translate(() -> new CheckpointStore(checkpoint.getParent()).load(checkpoint));
             exported = export(setup, loaded.tensors(), setup.runDirectory().resolve(EXPORT));
         }
         Map<String, Double> metrics = new TreeMap<>();
@@ -464,7 +464,7 @@ public class RunService {
     }
 
     /** Runs training code, turning its checkpoint and training failures into one-line user errors. */
-    private static <T> T translate(java.util.function.Supplier<T> work, Path runDirectory) {
+    private static <T> T translate(java.util.function.Supplier<T> work) {
         try {
             return work.get();
         } catch (NonFiniteLossException e) {
