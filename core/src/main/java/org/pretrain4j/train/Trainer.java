@@ -68,7 +68,11 @@ public final class Trainer {
         all.addAll(b.listeners);
         this.listeners = List.copyOf(all);
         this.fallBackToOlderCheckpoint = b.fallBackToOlderCheckpoint;
-        this.store = new CheckpointStore(runDirectory.resolve("checkpoints"));
+        this.store = new CheckpointStore(runDirectory.resolve("checkpoints"), temporary -> {
+            for (TrainingListener l : listeners) {
+                l.beforeCheckpointCommit(temporary);
+            }
+        });
         this.schedule = LearningRateSchedule.of(config);
         if (config.accumulationSteps() > 1 && !programs.canAccumulate()) {
             throw new IllegalArgumentException("Invalid trainer setting 'accumulation-steps': " + config.accumulationSteps()
