@@ -12,6 +12,7 @@ import org.pretrain4j.graph.HostTensor;
 import org.pretrain4j.graph.Program;
 import org.pretrain4j.graph.StateUpdate;
 import org.pretrain4j.graph.Tensor;
+import org.pretrain4j.train.checkpoint.CheckpointException;
 
 /**
  * Keeps variables that several executables share (the accumulate and apply steps, the evaluation
@@ -91,6 +92,36 @@ final class SharedState {
 
     private static boolean isAccumulator(String name) {
         return name.startsWith(TrainingGraphs.GRADIENT_ACCUMULATOR_PREFIX);
+    }
+
+    /**
+     * Replaces the initial values of the variables {@code values} names in every executable that
+     * has them; each executable then holds the same, newest value. An unknown name fails naming it.
+     */
+    void loadInitial(Map<String, HostTensor> values) {
+        for (String n : values.keySet()) {
+            if (!fresh.containsKey(n)) {
+                throw new CheckpointException("the initial values name variable '" + n + "', which this model does not have");
+            }
+        }
+        for (Map.Entry<Executable, Set<String>> e : variables.entrySet()) {
+            Map<String, HostTensor> part = new LinkedHashMap<>();
+            for (String n : e.getValue()) {
+                if (values.containsKey(n)) {
+                    part.put(n, values.get(n));
+                }
+            }
+            e.getKey().loadState(part);
+        }
+        for (String n : values.keySet()) {
+            Set<Executable> holders = fresh.get(n);
+            holders.clear();
+            for (Map.Entry<Executable, Set<String>> v : variables.entrySet()) {
+                if (v.getValue().contains(n)) {
+                    holders.add(v.getKey());
+                }
+            }
+        }
     }
 
     /** Loads a full state into every executable; names must match the variables exactly, gradient accumulators aside. */

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import org.pretrain4j.train.CheckpointStore;
+import org.pretrain4j.train.checkpoint.CheckpointStore;
 import org.pretrain4j.train.TrainingListener;
 
 /**

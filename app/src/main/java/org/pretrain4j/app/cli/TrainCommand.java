@@ -24,7 +24,10 @@ import picocli.CommandLine.Option;
         description = {
             "Train a model from scratch into a run folder (config, metrics, plots, checkpoints), then export it to RUN_DIR/export.",
             "With no options: tiny BERT (mlm+nsp) on the built-in Europarl sample with an 8k WordPiece vocabulary trained first, "
-                    + "under the quick-start recipe (printed at start-up; --recipe none for the plain defaults)."
+                    + "under the quick-start recipe (printed at start-up; --recipe none for the plain defaults).",
+            "Reproducible: the same configuration and seed on the same machine with the same --threads give bit-identical losses "
+                    + "(with any thread count); another thread count or CPU may differ in float rounding.",
+            "One process at a time per run folder: a second train, resume, evaluate or export on it fails at once naming the first."
         })
 final class TrainCommand implements Callable<Integer> {
     private static final String BERT_RATE_KEY = "mlm.strategy.rate";

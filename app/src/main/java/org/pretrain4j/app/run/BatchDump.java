@@ -45,15 +45,15 @@ public class BatchDump {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private final RunService runs;
+    private final RunSetup setups;
     private final RunData data;
 
     /** What was written. */
     public record Written(Path directory, int trainBatches, int heldOutBatches) {}
 
     @Inject
-    public BatchDump(RunService runs, RunData data) {
-        this.runs = requireNonNull(runs, "runs is null");
+    BatchDump(RunSetup setups, RunData data) {
+        this.setups = requireNonNull(setups, "setups is null");
         this.data = requireNonNull(data, "data is null");
     }
 
@@ -62,14 +62,14 @@ public class BatchDump {
         if (config.gradientAccumulation() != 1) {
             throw UserException.usage("--gradient-accumulation: the batch dump writes one batch per step; use 1.");
         }
-        RunService.checkWritableTarget(output, "--output");
+        RunFolders.checkWritableTarget(output, "--output");
         Path dir = output.toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw UserException.usage("--output: cannot create '" + output + "': " + e.getMessage());
         }
-        Objective objective = runs.objective(config);
+        Objective objective = setups.objective(config);
         ExampleLayout layout = objective.layout().orElse(ExampleLayout.PACKED_BLOCKS);
         RunData.Corpora corpora = data.corpora(config);
         Tokenizer tokenizer = data.tokenizerForNewRun(config, corpora, objective.attention(), dir.resolve(RunService.TOKENIZER));
@@ -85,8 +85,8 @@ public class BatchDump {
     }
 
     private static void writeRecipe(RunConfig config, TransformerConfig model, Tokenizer tokenizer, Path file) {
-        AdamW.Config adam = RunService.optimizer(config);
-        TrainerConfig trainer = RunService.trainerConfig(config);
+        AdamW.Config adam = TrainerSettings.optimizer(config);
+        TrainerConfig trainer = TrainerSettings.trainerConfig(config);
         Map<String, Object> recipe = new LinkedHashMap<>();
         recipe.put("layers", model.layers());
         recipe.put("hidden", model.hidden());
