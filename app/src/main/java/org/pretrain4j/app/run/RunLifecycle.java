@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.pretrain4j.app.progress.RunListenerFactory;
+import org.pretrain4j.pretrained.PretrainedWeights;
 import org.pretrain4j.spi.Backend;
 import org.pretrain4j.train.EvalRecord;
 import org.pretrain4j.train.StepRecord;
@@ -42,7 +43,7 @@ final class RunLifecycle {
      * Trains (or, with {@code resume}, continues) the run to its configured steps or until Ctrl-C;
      * {@code fallBack} sets a damaged newest checkpoint aside and resumes from the newest intact one.
      */
-    Trained run(Setup setup, boolean resume, boolean fallBack, List<TrainingListener> extra) {
+    Trained run(Setup setup, boolean resume, boolean fallBack, List<TrainingListener> extra, PretrainedWeights initial) {
         List<TrainingListener> listeners = new ArrayList<>();
         for (RunListenerFactory factory : listenerFactories) {
             listeners.add(factory.create(setup.runDirectory()));
@@ -52,7 +53,12 @@ final class RunLifecycle {
         listeners.add(throughput);
         TrainingResult result;
         try (Backend backend = setups.backend(setup.config())) {
-            Trainer trainer = trainer(setup, TrainerSettings.trainerConfig(setup.config()), backend, listeners, true, fallBack);
+            Trainer.Builder builder = trainerBuilder(setup, TrainerSettings.trainerConfig(setup.config()), listeners, true, fallBack)
+                    .backend(backend);
+            if (initial != null) {
+                builder.initialState(initial.state(), PretrainedStart.report(initial));
+            }
+            Trainer trainer = builder.build();
             try (StopOnShutdown hook = new StopOnShutdown(trainer)) {
                 result = RunFolders.translate(resume ? trainer::resume : trainer::train, setup.runDirectory());
             }
@@ -64,17 +70,21 @@ final class RunLifecycle {
     /** Evaluates the newest checkpoint with {@code trainerConfig}'s evaluation settings; writes nothing into the run folder. */
     EvalRecord evaluateNewest(Setup setup, TrainerConfig trainerConfig) {
         try (Backend backend = setups.backend(setup.config())) {
-            Trainer t = trainer(setup, trainerConfig, backend, List.of(), false, false);
+            Trainer t = trainer(setup, trainerConfig, backend, List.of(), false);
             return RunFolders.translate(t::evaluateNewestCheckpoint, setup.runDirectory());
         }
     }
 
     private static Trainer trainer(Setup setup, TrainerConfig trainerConfig, Backend backend, List<TrainingListener> listeners,
+            boolean metricsFile) {
+        return trainerBuilder(setup, trainerConfig, listeners, metricsFile, false).backend(backend).build();
+    }
+
+    private static Trainer.Builder trainerBuilder(Setup setup, TrainerConfig trainerConfig, List<TrainingListener> listeners,
             boolean metricsFile, boolean fallBack) {
         TrainingPrograms programs = TrainingPrograms.of(setup.graphs(), setup.config().gradientAccumulation());
         Trainer.Builder builder = Trainer.builder()
                 .config(trainerConfig)
-                .backend(backend)
                 .programs(programs)
                 .objective(setup.objective())
                 .trainData(setup.batches().train())
@@ -84,7 +94,7 @@ final class RunLifecycle {
                 .metricsFile(metricsFile)
                 .fallBackToOlderCheckpoint(fallBack);
         listeners.forEach(builder::listener);
-        return builder.build();
+        return builder;
     }
 
     /** Mean training throughput of this process: tokens over the wall time of the steps (compilation, evaluation excluded). */

@@ -13,6 +13,7 @@ import org.pretrain4j.app.UserException;
 import org.pretrain4j.app.cli.Output;
 import org.pretrain4j.app.config.ConfigFiles;
 import org.pretrain4j.app.config.RunConfig;
+import org.pretrain4j.pretrained.PretrainedWeights;
 import org.pretrain4j.app.inference.Candidate;
 import org.pretrain4j.train.TrainingListener;
 import org.pretrain4j.train.TrainingResult;
@@ -78,16 +79,34 @@ public class RunService {
             RunFolders.checkWritableTarget(dir.resolve(EXPORT), "--run-dir");
         }
         setups.checkPlugins(config);
+        if (config.initFrom() != null) {
+            // Everything is read and checked before the run folder is written: a bad model folder leaves nothing behind.
+            PretrainedStart start = PretrainedStart.open(config);
+            Setup setup = setups.setup(config, dir, true, start);
+            PretrainedWeights weights = start.weights(setup.graphs().evaluationStep());
+            RunFolders.createDirectory(dir, "--run-dir");
+            try (RunLock lock = lock(dir, "train")) {
+                checkNoCheckpoints(dir, runDirectory);
+                start.saveInto(dir, TOKENIZER);
+                ConfigFiles.save(config, dir);
+                return run(setup, false, false, export, extra, weights);
+            }
+        }
         RunFolders.createDirectory(dir, "--run-dir");
         // Locked before looking at its checkpoints: a running process may be about to write the first one.
         try (RunLock lock = lock(dir, "train")) {
-            if (!RunFolders.checkpoints(dir).list().isEmpty()) {
-                throw UserException.usage("--run-dir: '" + runDirectory + "' already has checkpoints; continue it with 'resume --run-dir "
-                        + runDirectory + "' or choose another folder.");
-            }
+            checkNoCheckpoints(dir, runDirectory);
             Setup setup = setups.setup(config, dir, true);
             ConfigFiles.save(config, dir);
-            return run(setup, false, false, export, extra);
+            return run(setup, false, false, export, extra, null);
+        }
+    }
+
+    /** A new run must not overwrite one: checked with the folder locked, as a running process may be writing its first checkpoint. */
+    private static void checkNoCheckpoints(Path dir, Path runDirectory) {
+        if (!RunFolders.checkpoints(dir).list().isEmpty()) {
+            throw UserException.usage("--run-dir: '" + runDirectory + "' already has checkpoints; continue it with 'resume --run-dir "
+                    + runDirectory + "' or choose another folder.");
         }
     }
 
@@ -116,7 +135,7 @@ public class RunService {
                 RunFolders.checkWritableTarget(dir.resolve(EXPORT), "--run-dir");
             }
             Setup setup = setups.setup(config, dir, false);
-            return run(setup, true, fallBack, export, extra);
+            return run(setup, true, fallBack, export, extra, null);
         }
     }
 
@@ -154,9 +173,10 @@ public class RunService {
         return demo.example(result, text);
     }
 
-    /** Runs the training, then exports the final checkpoint when asked and the run completed. */
-    private RunResult run(Setup setup, boolean resume, boolean fallBack, boolean export, List<TrainingListener> extra) {
-        RunLifecycle.Trained trained = lifecycle.run(setup, resume, fallBack, extra);
+    /** Runs the training, then exports the final checkpoint when asked and the run completed; {@code initial}: new-run weights. */
+    private RunResult run(Setup setup, boolean resume, boolean fallBack, boolean export, List<TrainingListener> extra,
+            PretrainedWeights initial) {
+        RunLifecycle.Trained trained = lifecycle.run(setup, resume, fallBack, extra, initial);
         TrainingResult result = trained.result();
         Path exported = null;
         if (export && result.completed()) {

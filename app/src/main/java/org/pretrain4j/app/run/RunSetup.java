@@ -57,6 +57,14 @@ final class RunSetup {
 
     /** The run of {@code config} in {@code dir}; a fresh run trains or copies its tokenizer, a continued one reads it back. */
     Setup setup(RunConfig config, Path dir, boolean fresh) {
+        if (config.initFrom() != null) {
+            return setup(config, dir, fresh, PretrainedStart.ofRun(dir, data.tokenizerOfRun(dir.resolve(TOKENIZER))));
+        }
+        return setup(config, dir, fresh, null);
+    }
+
+    /** With {@code start} (a run from a published model) the model and tokenizer are its, and nothing is written. */
+    Setup setup(RunConfig config, Path dir, boolean fresh, PretrainedStart start) {
         TransformerConfig.Preset preset;
         try {
             preset = TransformerConfig.Preset.parse(config.preset());
@@ -66,8 +74,12 @@ final class RunSetup {
         Objective objective = objective(config);
         AttentionKind attention = objective.attention();
         ExampleLayout layout = objective.layout().orElse(ExampleLayout.PACKED_BLOCKS);
+        if (start != null) {
+            start.checkObjective(objective, config.objective());
+        }
         RunData.Corpora corpora = data.corpora(config);
-        Tokenizer tokenizer = fresh ? data.tokenizerForNewRun(config, corpora, attention, dir.resolve(TOKENIZER))
+        Tokenizer tokenizer = start != null ? start.tokenizer()
+                : fresh ? data.tokenizerForNewRun(config, corpora, attention, dir.resolve(TOKENIZER))
                 : data.tokenizerOfRun(dir.resolve(TOKENIZER));
         if (attention == AttentionKind.CAUSAL && tokenizer.specialTokens().eos() < 0) {
             // Caught here, not by the exporter after the whole run: packed blocks and the export need it.
@@ -75,15 +87,20 @@ final class RunSetup {
                     + " is causal and needs a tokenizer with an end-of-text token; byte-level BPE (bpe) has one, "
                     + tokenizer.kind().name().toLowerCase(Locale.ROOT) + " has none");
         }
-        // The presets are BERT's and GPT's miniatures with 512 positions; a longer --seq used to grow the
-        // model silently, making a model that no longer matches its preset.
-        int maxPositions = PRESET_POSITIONS;
-        if (config.sequenceLength() > maxPositions) {
-            throw UserException.usage("--seq: " + config.sequenceLength() + " is more than the " + maxPositions + " positions of preset "
-                    + config.preset() + "; use --seq " + maxPositions + " or less.");
+        TransformerConfig model;
+        if (start != null) {
+            model = start.model(config);
+        } else {
+            // The presets are BERT's and GPT's miniatures with 512 positions; a longer --seq used to grow the
+            // model silently, making a model that no longer matches its preset.
+            int maxPositions = PRESET_POSITIONS;
+            if (config.sequenceLength() > maxPositions) {
+                throw UserException.usage("--seq: " + config.sequenceLength() + " is more than the " + maxPositions
+                        + " positions of preset " + config.preset() + "; use --seq " + maxPositions + " or less.");
+            }
+            model = TransformerConfig.preset(preset, tokenizer.vocabularySize(), maxPositions, attention)
+                    .withDropout(config.dropout(), config.dropout());
         }
-        TransformerConfig model = TransformerConfig.preset(preset, tokenizer.vocabularySize(), maxPositions, attention)
-                .withDropout(config.dropout(), config.dropout());
         TrainingGraphs graphs;
         try {
             graphs = new TrainingGraphs(model, tokenizer.specialTokens(), objective, TrainerSettings.optimizer(config), config.seed());
