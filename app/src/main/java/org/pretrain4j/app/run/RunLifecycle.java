@@ -41,7 +41,8 @@ final class RunLifecycle {
 
     /**
      * Trains (or, with {@code resume}, continues) the run to its configured steps or until Ctrl-C;
-     * {@code fallBack} sets a damaged newest checkpoint aside and resumes from the newest intact one.
+     * {@code fallBack} sets a damaged newest checkpoint aside and resumes from the newest intact one;
+     * {@code initial} non-null: a new run starts from these weights instead of random ones.
      */
     Trained run(Setup setup, boolean resume, boolean fallBack, List<TrainingListener> extra, PretrainedWeights initial) {
         List<TrainingListener> listeners = new ArrayList<>();
@@ -70,14 +71,14 @@ final class RunLifecycle {
     /** Evaluates the newest checkpoint with {@code trainerConfig}'s evaluation settings; writes nothing into the run folder. */
     EvalRecord evaluateNewest(Setup setup, TrainerConfig trainerConfig) {
         try (Backend backend = setups.backend(setup.config())) {
-            Trainer t = trainer(setup, trainerConfig, backend, List.of(), false);
+            Trainer t = trainer(setup, trainerConfig, backend, List.of(), false, false);
             return RunFolders.translate(t::evaluateNewestCheckpoint, setup.runDirectory());
         }
     }
 
     private static Trainer trainer(Setup setup, TrainerConfig trainerConfig, Backend backend, List<TrainingListener> listeners,
-            boolean metricsFile) {
-        return trainerBuilder(setup, trainerConfig, listeners, metricsFile, false).backend(backend).build();
+            boolean metricsFile, boolean fallBack) {
+        return trainerBuilder(setup, trainerConfig, listeners, metricsFile, fallBack).backend(backend).build();
     }
 
     private static Trainer.Builder trainerBuilder(Setup setup, TrainerConfig trainerConfig, List<TrainingListener> listeners,

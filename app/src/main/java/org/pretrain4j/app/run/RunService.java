@@ -79,34 +79,26 @@ public class RunService {
             RunFolders.checkWritableTarget(dir.resolve(EXPORT), "--run-dir");
         }
         setups.checkPlugins(config);
-        if (config.initFrom() != null) {
-            // Everything is read and checked before the run folder is written: a bad model folder leaves nothing behind.
-            PretrainedStart start = PretrainedStart.open(config);
-            Setup setup = setups.setup(config, dir, true, start);
-            PretrainedWeights weights = start.weights(setup.graphs().evaluationStep());
-            RunFolders.createDirectory(dir, "--run-dir");
-            try (RunLock lock = lock(dir, "train")) {
-                checkNoCheckpoints(dir, runDirectory);
-                start.saveInto(dir, TOKENIZER);
-                ConfigFiles.save(config, dir);
-                return run(setup, false, false, export, extra, weights);
-            }
-        }
+        // Everything is read and checked before the run folder is written: a bad model folder leaves nothing behind.
+        PretrainedStart start = config.initFrom() != null ? PretrainedStart.open(config) : null;
+        Setup checked = start != null ? setups.setup(config, dir, true, start) : null;
+        PretrainedWeights weights = start != null ? start.weights(checked.graphs().evaluationStep()) : null;
         RunFolders.createDirectory(dir, "--run-dir");
         // Locked before looking at its checkpoints: a running process may be about to write the first one.
         try (RunLock lock = lock(dir, "train")) {
-            checkNoCheckpoints(dir, runDirectory);
-            Setup setup = setups.setup(config, dir, true);
+            if (!RunFolders.checkpoints(dir).list().isEmpty()) {
+                throw UserException.usage("--run-dir: '" + runDirectory + "' already has checkpoints; continue it with 'resume --run-dir "
+                        + runDirectory + "' or choose another folder.");
+            }
+            Setup setup;
+            if (start != null) {
+                setup = checked;
+                start.saveInto(dir, TOKENIZER);
+            } else {
+                setup = setups.setup(config, dir, true);
+            }
             ConfigFiles.save(config, dir);
-            return run(setup, false, false, export, extra, null);
-        }
-    }
-
-    /** A new run must not overwrite one: checked with the folder locked, as a running process may be writing its first checkpoint. */
-    private static void checkNoCheckpoints(Path dir, Path runDirectory) {
-        if (!RunFolders.checkpoints(dir).list().isEmpty()) {
-            throw UserException.usage("--run-dir: '" + runDirectory + "' already has checkpoints; continue it with 'resume --run-dir "
-                    + runDirectory + "' or choose another folder.");
+            return run(setup, false, false, export, extra, weights);
         }
     }
 
@@ -173,7 +165,10 @@ public class RunService {
         return demo.example(result, text);
     }
 
-    /** Runs the training, then exports the final checkpoint when asked and the run completed; {@code initial}: new-run weights. */
+    /**
+     * Runs the training, then exports the final checkpoint when asked and the run completed;
+     * {@code initial} non-null: a new run starts from these weights instead of random ones.
+     */
     private RunResult run(Setup setup, boolean resume, boolean fallBack, boolean export, List<TrainingListener> extra,
             PretrainedWeights initial) {
         RunLifecycle.Trained trained = lifecycle.run(setup, resume, fallBack, extra, initial);

@@ -90,13 +90,17 @@ final class RunSetup {
         TransformerConfig model;
         if (start != null) {
             model = start.model(config);
+            if (config.sequenceLength() > model.usablePositions()) {
+                throw UserException.usage("--seq: " + config.sequenceLength() + " is more than the " + model.usablePositions()
+                        + " positions of the model in --init-from; use --seq " + model.usablePositions() + " or less.");
+            }
         } else {
             // The presets are BERT's and GPT's miniatures with 512 positions; a longer --seq used to grow the
             // model silently, making a model that no longer matches its preset.
             int maxPositions = PRESET_POSITIONS;
             if (config.sequenceLength() > maxPositions) {
-                throw UserException.usage("--seq: " + config.sequenceLength() + " is more than the " + maxPositions
-                        + " positions of preset " + config.preset() + "; use --seq " + maxPositions + " or less.");
+                throw UserException.usage("--seq: " + config.sequenceLength() + " is more than the " + maxPositions + " positions of preset "
+                        + config.preset() + "; use --seq " + maxPositions + " or less.");
             }
             model = TransformerConfig.preset(preset, tokenizer.vocabularySize(), maxPositions, attention)
                     .withDropout(config.dropout(), config.dropout());
