@@ -101,6 +101,15 @@ final class ModelFolderTokenizerTest {
                 assertThat(again.encodeForModel(single.get("text").asText()).ids()).as("%s: %s", source, single.get("text"))
                         .containsExactly(ints(single.get("ids")));
             }
+            // The tokenizer.json we wrote runs the same in Hugging Face tokenizers (Rust, through DJL), post-processor included.
+            try (ai.djl.huggingface.tokenizers.HuggingFaceTokenizer rust = ai.djl.huggingface.tokenizers.HuggingFaceTokenizer.newInstance(
+                    out.resolve("tokenizer.json"), Map.of("truncation", "false", "padding", "false", "maxLength", "100000"))) {
+                for (JsonNode single : expected.get(source).get("single")) {
+                    long[] ids = rust.encode(single.get("text").asText()).getIds();
+                    assertThat(java.util.Arrays.stream(ids).mapToInt(Math::toIntExact).toArray()).as("Rust tokenizers on %s: %s", source,
+                            single.get("text")).containsExactly(ints(single.get("ids")));
+                }
+            }
             JsonNode config = new ObjectMapper().readTree(out.resolve("tokenizer_config.json").toFile());
             assertThat(config.get("tokenizer_class").asText()).isEqualTo("RobertaTokenizer");
             assertThat(config.get("mask_token").asText()).isEqualTo("<mask>");

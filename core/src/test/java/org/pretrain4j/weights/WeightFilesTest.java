@@ -230,6 +230,43 @@ final class WeightFilesTest {
         assertPickleRefused(pickle("\u0080\u0002ctorch\nDoubleStorage\n."), "tensor storage type torch.DoubleStorage is not supported");
     }
 
+    @Test
+    void aHandMadeStateDictLoadsAndOneWhoseSizesOverflowIsRefused() throws IOException {
+        byte[] storage = new byte[16];
+        java.nio.ByteBuffer.wrap(storage).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(new float[] {1, 2, 3, 4});
+        Path file = torchZip(stateDict("K\u0002K\u0002", "K\u0002K\u0001"), storage);
+        try (WeightReader r = TorchCheckpointReader.open(file)) {
+            assertThat(r.names()).containsExactly("w");
+            assertThat(r.shape("w")).containsExactly(2, 2);
+            assertThat(r.read("w").floats()).containsExactly(1, 2, 3, 4);
+        }
+        String twoTo40 = "\u008a\u0008\u0000\u0000\u0000\u0000\u0000\u0001\u0000\u0000";
+        Path hostile = torchZip(stateDict(twoTo40 + twoTo40, "K\u0001K\u0001"), storage);
+        assertOneLineError(() -> TorchCheckpointReader.open(hostile), hostile, "tensor 'w' has a size, stride or storage length whose product overflows");
+        Path outside = torchZip(stateDict("K\u0002K\u0002", "K\u0003K\u0001"), storage);
+        assertOneLineError(() -> TorchCheckpointReader.open(outside), outside, "reaches element 4 of a storage of 4");
+    }
+
+    /** {"w": _rebuild_tensor_v2(FloatStorage "0" of 4 elements, offset 0, size, stride, False, OrderedDict())} as torch.save pickles it. */
+    private static byte[] stateDict(String size, String stride) {
+        return pickle("\u0080\u0002}(X\u0001\u0000\u0000\u0000w", "ctorch._utils\n_rebuild_tensor_v2\n(",
+                "(X\u0007\u0000\u0000\u0000storagectorch\nFloatStorage\nX\u0001\u0000\u0000\u00000X\u0003\u0000\u0000\u0000cpuK\u0004tQ",
+                "K\u0000(", size, "t(", stride, "t\u0089ccollections\nOrderedDict\n)RtRu.");
+    }
+
+    private Path torchZip(byte[] pickle, byte[] storage) throws IOException {
+        Path file = Files.createTempFile(dir, "state", ".bin");
+        try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("archive/data.pkl"));
+            zip.write(pickle);
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry("archive/data/0"));
+            zip.write(storage);
+            zip.closeEntry();
+        }
+        return file;
+    }
+
     private static byte[] pickle(String... parts) {
         return String.join("", parts).getBytes(StandardCharsets.ISO_8859_1);
     }
