@@ -169,6 +169,18 @@ final class InitFromTest {
                 .doesNotContain("Unexpected keys");
     }
 
+    @Test
+    void aDecoderTrainedFromScratchWithoutOutputBiasExportsToGpt2Exactly() throws Exception {
+        Path corpus = TestCorpus.write(temp.resolve("corpus.txt"), 40, 10);
+        Path run = temp.resolve("scratch");
+        CommandRun trained = CommandRun.of("train", "--objective", "clm", "-p", "clm.output-bias=false", "--corpus", corpus.toString(),
+                "--vocab-size", "300", "--run-dir", run.toString(), "--steps", "5", "--batch-size", "4", "--sequence-length", "32",
+                "--threads", "1", "--warmup-steps", "1", "--validation-fraction", "0.1");
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+
+        ExportChecks.assertTransformersLoadsIt(run.resolve("export"), "GPT2LMHeadModel");
+    }
+
     private static PreTraining.Builder builder(Path corpus, Path from, Path runDirectory, int steps, double learningRate) {
         return PreTraining.builder()
                 .corpus(corpus)
