@@ -27,6 +27,8 @@ public record Recipe(String name, String objective, Map<String, Object> values) 
     public static final String QUICK_START = "quick-start";
     public static final String NONE = "none";
     public static final List<String> NAMES = List.of(QUICK_START, NONE);
+    /** The masking strategies that take {@code rate} (a plugin's may not). */
+    private static final List<String> BUILT_IN_STRATEGIES = List.of("bert", "whole-word", "span");
 
     public Recipe {
         requireNonNull(name, "name is null");
@@ -37,8 +39,8 @@ public record Recipe(String name, String objective, Map<String, Object> values) 
     /**
      * The recipe {@code name} for {@code objective}. Quick start: encoders (any objective but
      * {@code clm}) train on 64-token sequences at a constant rate without dropout, with 40% of the
-     * tokens masked when {@code mlm} is one of the objectives (Wettig et al. 2023: BERT learns
-     * sooner); {@code clm} keeps 128-token blocks and a linear decay.
+     * tokens masked when {@code mlm} is one of the objectives with a built-in masking strategy
+     * (Wettig et al. 2023: BERT learns sooner); {@code clm} keeps 128-token blocks and a linear decay.
      */
     public static Recipe named(String name, String objective) {
         requireNonNull(objective, "objective is null");
@@ -79,8 +81,15 @@ public record Recipe(String name, String objective, Map<String, Object> values) 
      */
     public static Resolved resolve(String recipeName, Path file, Map<String, ?> overrides) {
         String name = recipeName == null ? QUICK_START : recipeName;
-        String objective = ConfigFiles.resolve(file, overrides).objective();
-        Recipe recipe = named(name, objective);
+        RunConfig given = ConfigFiles.resolve(file, overrides);
+        Recipe recipe = named(name, given.objective());
+        String strategy = given.properties().getOrDefault("mlm.strategy", "bert");
+        if (!BUILT_IN_STRATEGIES.contains(strategy)) {
+            // A plugin's strategy may have no 'rate' key: the recipe leaves its properties to the user.
+            Map<String, Object> values = new LinkedHashMap<>(recipe.values());
+            values.remove("properties");
+            recipe = new Recipe(recipe.name(), recipe.objective(), values);
+        }
         RunConfig base = ConfigFiles.resolve(RunConfig.defaults(), null, recipe.values());
         return new Resolved(recipe, ConfigFiles.resolve(base, file, overrides));
     }

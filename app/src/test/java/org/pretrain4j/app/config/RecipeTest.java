@@ -97,4 +97,14 @@ final class RecipeTest {
         assertThat(replaced.recipe().describe(replaced.config()))
                 .contains("(replaced here: --steps, --dropout, mlm.strategy.rate)");
     }
+
+    @Test
+    void aPluginMaskingStrategyGetsNoMaskingRateFromTheRecipe() {
+        RunConfig plugin = Recipe.resolve(null, null, Map.of("properties", Map.of("mlm.strategy", "every-nth"))).config();
+        RunConfig span = Recipe.resolve(null, null, Map.of("properties", Map.of("mlm.strategy", "span"))).config();
+
+        assertThat(plugin.properties()).containsExactly(Map.entry("mlm.strategy", "every-nth"));
+        assertThat(plugin.sequenceLength()).isEqualTo(64);
+        assertThat(span.properties()).containsEntry("mlm.strategy.rate", "0.4");
+    }
 }
