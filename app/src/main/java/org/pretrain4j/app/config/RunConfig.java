@@ -8,7 +8,8 @@ import java.util.TreeMap;
  * Everything a training run is made of, as the config file, the command line and the library
  * builder set it. Keys are kebab-case in files ({@code batch-size}); defaults live in {@link #defaults()}
  * only; values are checked here, naming the key. {@code corpus} null means the built-in sample;
- * {@code tokenizer} null means "train one from the corpus".
+ * {@code tokenizer} null means "train one from the corpus"; {@code corpus-format: prepared} reads
+ * {@code corpus} as a prepared dataset folder ({@code train --dataset}).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record RunConfig(
@@ -58,8 +59,8 @@ public record RunConfig(
         require(preset != null && !preset.isBlank(), "preset", "must be set");
         require(objective != null && !objective.isBlank(), "objective", "must be set");
         require(backend != null && !backend.isBlank(), "backend", "must be set");
-        require(corpusFormat != null && corpusFormat.matches("auto|bert|text|jsonl|europarl"), "corpus-format",
-                "must be one of auto, bert, text, jsonl, europarl; got " + corpusFormat);
+        require(corpusFormat != null && corpusFormat.matches("auto|bert|text|jsonl|europarl|prepared"), "corpus-format",
+                "must be one of auto, bert, text, jsonl, europarl, prepared; got " + corpusFormat);
         require(textField != null && !textField.isBlank(), "text-field", "must be set");
         require(tokenizerType != null && tokenizerType.matches("auto|wordpiece|bpe"), "tokenizer-type",
                 "must be auto, wordpiece or bpe; got " + tokenizerType);

@@ -1,0 +1,123 @@
+package org.pretrain4j.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pretrain4j.app.testing.CommandRun;
+import org.pretrain4j.app.testing.TestCorpus;
+
+/** {@code prepare} and {@code train --dataset}: a run on the prepared shards is the run on the text. */
+final class PrepareCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path temp;
+    static Path corpus;
+    static Path tokenizer;
+    static Path dataset;
+
+    @BeforeAll
+    static void prepare() throws IOException {
+        corpus = TestCorpus.write(temp.resolve("corpus.txt"), 60, 5);
+        tokenizer = temp.resolve("tokenizer.json");
+        CommandRun t = CommandRun.of("tokenizer", "train", "--corpus", corpus.toString(), "--vocab-size", "200", "--output",
+                tokenizer.toString());
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        dataset = temp.resolve("dataset");
+        CommandRun p = CommandRun.of("prepare", "--corpus", corpus.toString(), "--tokenizer", tokenizer.toString(), "--output",
+                dataset.toString());
+        assertThat(p.exitCode()).as(p.err()).isZero();
+        assertThat(p.out()).contains("Prepared 60 documents").contains("train --dataset " + dataset);
+    }
+
+    static String[] train(Path run, String... data) {
+        List<String> a = new ArrayList<>(List.of("train", "--run-dir", run.toString(), "--preset", "tiny", "--batch-size", "4", "--seq", "32",
+                "--steps", "4", "--eval-every", "2", "--eval-batches", "2", "--log-every", "1", "--threads", "1", "--validation-fraction",
+                "0.1", "--dropout", "0", "--seed", "11", "--no-export"));
+        a.addAll(List.of(data));
+        return a.toArray(String[]::new);
+    }
+
+    /** Loss and metrics of every logged step and evaluation, without timings. */
+    static List<String> losses(Path run) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            JsonNode n = JSON.readTree(line);
+            StringBuilder row = new StringBuilder();
+            n.fields().forEachRemaining(e -> {
+                String k = e.getKey();
+                if (!k.contains("second") && !k.contains("time") && !k.contains("elapsed") && !k.contains("eta")) {
+                    row.append(k).append('=').append(e.getValue()).append(' ');
+                }
+            });
+            out.add(row.toString());
+        }
+        return out;
+    }
+
+    @Test
+    void trainingOnTheDatasetRepeatsTrainingOnTheText() throws IOException {
+        Path fromText = temp.resolve("run-text");
+        Path fromShards = temp.resolve("run-shards");
+        CommandRun a = CommandRun.of(train(fromText, "--corpus", corpus.toString(), "--tokenizer", tokenizer.toString()));
+        assertThat(a.exitCode()).as(a.err()).isZero();
+        CommandRun b = CommandRun.of(train(fromShards, "--dataset", dataset.toString()));
+        assertThat(b.exitCode()).as(b.err()).isZero();
+        List<String> expected = losses(fromText);
+        assertThat(expected).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(expected.toString()).contains("loss=").contains("next_sentence_accuracy");
+        assertThat(losses(fromShards)).isEqualTo(expected);
+        assertThat(Files.readString(fromShards.resolve("tokenizer.json"))).isEqualTo(Files.readString(dataset.resolve("tokenizer.json")));
+    }
+
+    @Test
+    void anotherTokenizerThanTheDatasetsFailsNamingTheManifest() throws IOException {
+        Path other = temp.resolve("other.json");
+        CommandRun t = CommandRun.of("tokenizer", "train", "--corpus", corpus.toString(), "--vocab-size", "150", "--output", other.toString());
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        CommandRun r = CommandRun.of(train(temp.resolve("run-other"), "--dataset", dataset.toString(), "--tokenizer", other.toString()));
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("error: --dataset: --tokenizer " + other).contains(dataset.resolve("manifest.json").toString())
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void aTruncatedShardFailsNamingTheFile() throws IOException {
+        Path copy = Files.createDirectory(temp.resolve("truncated"));
+        try (var files = Files.list(dataset)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        Path bin = copy.resolve("shard-00000.bin");
+        byte[] bytes = Files.readAllBytes(bin);
+        Files.write(bin, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        CommandRun r = CommandRun.of(train(temp.resolve("run-truncated"), "--dataset", copy.toString()));
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).contains(bin.toString()).contains("truncated").doesNotContain("\tat ");
+    }
+
+    @Test
+    void sparkWithoutTheModuleSaysWhichJarToAdd() {
+        CommandRun r = CommandRun.of("prepare", "--engine", "spark", "--corpus", corpus.toString(), "--tokenizer", tokenizer.toString(),
+                "--output", temp.resolve("spark").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown engine 'spark'. Available: [local]").contains("data-spark");
+    }
+
+    @Test
+    void bothCorpusAndDatasetIsAUsageError() {
+        CommandRun r = CommandRun.of(train(temp.resolve("run-both"), "--dataset", dataset.toString(), "--corpus", corpus.toString()));
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--corpus or --dataset, not both");
+    }
+}
