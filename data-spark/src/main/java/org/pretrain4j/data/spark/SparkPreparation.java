@@ -111,7 +111,8 @@ public final class SparkPreparation {
         } catch (IOException e) {
             deleteQuietly(fs, temporary);
             throw new CorpusException("cannot write the prepared dataset " + output + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Spark's job failure (SparkException) is a checked exception that Scala throws undeclared.
             deleteQuietly(fs, temporary);
             throw userFailure(e);
         }

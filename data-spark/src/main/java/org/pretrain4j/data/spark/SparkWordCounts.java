@@ -68,7 +68,8 @@ public final class SparkWordCounts {
             }
             JavaPairRDD<String, Long> totals = partial.mapToPair(t -> t).reduceByKey(Long::sum);
             return new HashMap<>(totals.collectAsMap());
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Spark's job failure (SparkException) is a checked exception that Scala throws undeclared.
             throw SparkPreparation.userFailure(e);
         }
     }
