@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pretrain4j.app.Main;
+import org.pretrain4j.app.cli.Output;
 import org.pretrain4j.data.Corpora;
 import org.pretrain4j.data.Corpus;
 import org.pretrain4j.data.CorpusException;
@@ -192,10 +196,20 @@ final class SparkPreparationTest {
     }
 
     @Test
-    void theSparkEngineIsFoundByName() {
+    void theCommandLineFindsTheSparkEngineOnTheClassPath() {
         List<String> names = new ArrayList<>();
         ServiceLoader.load(PreparationEngine.class).forEach(e -> names.add(e.name()));
         assertThat(names).contains("local", "spark");
+        Path out = temp.resolve("cli");
+        StringWriter stdout = new StringWriter();
+        StringWriter stderr = new StringWriter();
+        // The engine joins the session this JVM already runs (as under spark-submit) instead of starting one.
+        int code = Main.run(new String[] {"prepare", "--engine", "spark", "--master", "local[2]", "--corpus", input.toString(),
+            "--tokenizer", tokenizerFile.toString(), "--output", out.toString(), "--shard-size", "1"},
+                new Output(new PrintWriter(stdout, true), new PrintWriter(stderr, true), false));
+        assertThat(code).as(stderr.toString()).isZero();
+        assertThat(stdout.toString()).contains("Prepared 90 documents").contains("engine spark");
+        assertThat(PreparedDataset.open(out).manifest().documents()).isEqualTo(90);
     }
 
     static String json(Tokenizer t) throws IOException {
