@@ -41,9 +41,12 @@ final class PrepareCommandTest {
 
     static String[] train(Path run, String... data) {
         List<String> a = new ArrayList<>(List.of("train", "--run-dir", run.toString(), "--preset", "tiny", "--batch-size", "4", "--seq", "32",
-                "--steps", "4", "--eval-every", "2", "--eval-batches", "2", "--log-every", "1", "--threads", "1", "--validation-fraction",
+                "--eval-every", "2", "--eval-batches", "2", "--log-every", "1", "--threads", "1", "--validation-fraction",
                 "0.1", "--dropout", "0", "--seed", "11", "--no-export"));
         a.addAll(List.of(data));
+        if (!a.contains("--steps")) {
+            a.addAll(List.of("--steps", "4"));
+        }
         return a.toArray(String[]::new);
     }
 
@@ -77,6 +80,35 @@ final class PrepareCommandTest {
         assertThat(expected.toString()).contains("loss=").contains("next_sentence_accuracy");
         assertThat(losses(fromShards)).isEqualTo(expected);
         assertThat(Files.readString(fromShards.resolve("tokenizer.json"))).isEqualTo(Files.readString(dataset.resolve("tokenizer.json")));
+    }
+
+    @Test
+    void aRunOnTheDatasetResumesExactly() throws IOException {
+        Path whole = temp.resolve("run-whole");
+        CommandRun a = CommandRun.of(train(whole, "--dataset", dataset.toString(), "--steps", "6", "--checkpoint-every", "3"));
+        assertThat(a.exitCode()).as(a.err()).isZero();
+        // The same run stopped after its step-3 checkpoint: drop the newer checkpoint and the lines after step 3.
+        Path cut = temp.resolve("run-cut");
+        Files.createDirectories(cut.resolve("checkpoints"));
+        try (var files = Files.walk(whole)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path rel = whole.relativize(f);
+                if (!rel.toString().isEmpty() && !rel.startsWith(Path.of("checkpoints", "step-00000006")) && !Files.isDirectory(f)) {
+                    Files.createDirectories(cut.resolve(rel).getParent());
+                    Files.copy(f, cut.resolve(rel));
+                }
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(whole.resolve("metrics.jsonl"))) {
+            if (JSON.readTree(line).path("step").asInt() <= 3) {
+                lines.add(line);
+            }
+        }
+        Files.write(cut.resolve("metrics.jsonl"), lines);
+        CommandRun r = CommandRun.of("resume", "--run-dir", cut.toString(), "--no-export");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(losses(cut)).isEqualTo(losses(whole));
     }
 
     @Test
