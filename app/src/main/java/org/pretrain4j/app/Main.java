@@ -20,11 +20,8 @@ public final class Main {
 
     /** Runs one command line and returns its exit code (0 ok, 1 runtime failure, 2 usage error). */
     public static int run(String[] args, Output output) {
-        return BigStack.call(() -> runHere(args, output));
-    }
-
-    private static int runHere(String[] args, Output output) {
         boolean stacktrace = Arrays.asList(args).contains("--stacktrace");
+        ClassLoader callers = Thread.currentThread().getContextClassLoader();
         try {
             ClassLoader loader = PluginClassLoaders.withPlugins(pluginsDirectory(args), Main.class.getClassLoader());
             // Plugins that resolve resources through the context loader must see their own jars.
@@ -36,6 +33,7 @@ public final class Main {
             output.err().flush();
             return code;
         } finally {
+            Thread.currentThread().setContextClassLoader(callers);
             output.out().flush();
             output.err().flush();
         }

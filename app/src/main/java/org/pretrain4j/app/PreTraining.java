@@ -69,17 +69,17 @@ public final class PreTraining {
 
     /** Trains from scratch in the run directory and exports to {@code runDirectory/export}. */
     public RunResult train() {
-        return BigStack.call(() -> runs.train(config, runDirectory, true, listeners));
+        return runs.train(config, runDirectory, true, listeners);
     }
 
     /** Trains from scratch without exporting. */
     public RunResult trainWithoutExport() {
-        return BigStack.call(() -> runs.train(config, runDirectory, false, listeners));
+        return runs.train(config, runDirectory, false, listeners);
     }
 
     /** Continues the run in the run directory from its newest checkpoint. */
     public RunResult resume() {
-        return BigStack.call(() -> runs.resume(runDirectory, null, true, listeners));
+        return runs.resume(runDirectory, null, true, listeners);
     }
 
     /** Held-out metrics of the newest checkpoint. */
@@ -89,12 +89,12 @@ public final class PreTraining {
 
     /** Held-out metrics of the newest checkpoint with {@code properties} over the run's plugin properties (this evaluation only). */
     public Map<String, Double> evaluate(Map<String, String> properties) {
-        return BigStack.call(() -> runs.evaluate(runDirectory, null, properties));
+        return runs.evaluate(runDirectory, null, properties);
     }
 
     /** Exports the newest checkpoint into {@code directory}; returns it. */
     public Path export(Path directory) {
-        return BigStack.call(() -> runs.export(runDirectory, directory));
+        return runs.export(runDirectory, directory);
     }
 
     /** Collects the settings of a run; unset ones take the defaults of {@link RunConfig#defaults()}. */

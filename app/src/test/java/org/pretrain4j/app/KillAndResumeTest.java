@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pretrain4j.app.testing.CommandRun;
 import org.pretrain4j.app.testing.TestCorpus;
-import org.pretrain4j.train.CheckpointStore;
+import org.pretrain4j.train.checkpoint.CheckpointStore;
 import org.pretrain4j.train.JsonLinesMetricsWriter;
 
 /**

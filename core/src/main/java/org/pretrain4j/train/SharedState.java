@@ -12,6 +12,7 @@ import org.pretrain4j.graph.HostTensor;
 import org.pretrain4j.graph.Program;
 import org.pretrain4j.graph.StateUpdate;
 import org.pretrain4j.graph.Tensor;
+import org.pretrain4j.train.checkpoint.CheckpointException;
 
 /**
  * Keeps variables that several executables share (the accumulate and apply steps, the evaluation

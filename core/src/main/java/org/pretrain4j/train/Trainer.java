@@ -5,24 +5,24 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.pretrain4j.data.Batch;
 import org.pretrain4j.data.RandomSource;
-import org.pretrain4j.graph.DType;
 import org.pretrain4j.graph.Executable;
 import org.pretrain4j.graph.HostTensor;
 import org.pretrain4j.graph.Program;
 import org.pretrain4j.graph.Tensor;
 import org.pretrain4j.spi.Backend;
 import org.pretrain4j.spi.Objective;
+import org.pretrain4j.train.checkpoint.Checkpoint;
+import org.pretrain4j.train.checkpoint.CheckpointException;
+import org.pretrain4j.train.checkpoint.CheckpointMetadata;
+import org.pretrain4j.train.checkpoint.CheckpointStore;
 
 /**
  * Runs training: compiles the {@link TrainingPrograms} on a backend and steps through the data
@@ -35,6 +35,13 @@ import org.pretrain4j.spi.Objective;
  * batch's. Exact resume: a checkpoint holds every variable, the step and the data position, and
  * each step's dropout seed is a function of (seed, step, micro-batch), so a resumed run repeats
  * the uninterrupted run's losses.
+ *
+ * <p>The pieces, one job each: {@link StepLoop} runs one optimizer step, {@link Evaluator} runs the
+ * held-out evaluation and says when it is due, {@link CheckpointPolicy} says when to checkpoint and
+ * what goes in, {@link StopRequest} carries a stop request across threads, {@link CompiledPrograms}
+ * owns the executables and their shared state, {@link Listeners} fans events out. This class wires
+ * them into train, resume and evaluate. Compiling may need a large native stack (ONNX Runtime's
+ * session creation does); that is the backend's business, not the trainer's.
  */
 public final class Trainer {
     private final TrainerConfig config;
@@ -45,12 +52,14 @@ public final class Trainer {
     private final BatchSource evalData;
     private final Path runDirectory;
     private final JsonNode runConfiguration;
-    private final List<TrainingListener> listeners;
+    private final Listeners listeners;
     private final boolean fallBackToOlderCheckpoint;
     private final CheckpointStore store;
     private final LearningRateSchedule schedule;
-    private final Map<Executable, Program> programByExecutable = new HashMap<>();
-    private volatile boolean stopRequested;
+    private final ProgramInputs inputs;
+    private final Evaluator evaluator;
+    private final CheckpointPolicy checkpointPolicy;
+    private final StopRequest stopRequest = new StopRequest();
 
     private Trainer(Builder b) {
         this.config = requireNonNull(b.config, "config is null");
@@ -66,10 +75,13 @@ public final class Trainer {
             all.add(new JsonLinesMetricsWriter(runDirectory));
         }
         all.addAll(b.listeners);
-        this.listeners = List.copyOf(all);
+        this.listeners = new Listeners(all);
         this.fallBackToOlderCheckpoint = b.fallBackToOlderCheckpoint;
         this.store = new CheckpointStore(runDirectory.resolve("checkpoints"));
         this.schedule = LearningRateSchedule.of(config);
+        this.inputs = new ProgramInputs(programs);
+        this.evaluator = new Evaluator(config, programs, objective, evalData, inputs);
+        this.checkpointPolicy = new CheckpointPolicy(config, programs, runConfiguration, store);
         if (config.accumulationSteps() > 1 && !programs.canAccumulate()) {
             throw new IllegalArgumentException("Invalid trainer setting 'accumulation-steps': " + config.accumulationSteps()
                     + " needs accumulate/apply programs, but only a fused step program was given");
@@ -96,7 +108,7 @@ public final class Trainer {
      * thread, e.g. a Ctrl-C handler; the run can later be resumed exactly.
      */
     public void requestStop() {
-        stopRequested = true;
+        stopRequest.request();
     }
 
     /** Trains from the initial parameters; fails if the run directory already has checkpoints (resume it instead). */
@@ -145,7 +157,7 @@ public final class Trainer {
         if (evalData == null) {
             throw new TrainingException("No held-out data was given to evaluate on");
         }
-        try (Executable exec = compileOnLargeStack(backend, program)) {
+        try (Executable exec = backend.compile(program)) {
             Set<String> names = new LinkedHashSet<>();
             for (Tensor v : program.variables()) {
                 names.add(v.name());
@@ -159,40 +171,28 @@ public final class Trainer {
                 state.put(n, t);
             }
             exec.loadState(state);
-            return evaluate(checkpoint.step(), exec, program);
+            return evaluator.evaluate(checkpoint.step(), exec, program);
         }
     }
 
+    /** The step loop: restore, then step, evaluate, checkpoint and stop as {@link StepLoop}, {@link Evaluator}, {@link CheckpointPolicy} and {@link StopRequest} decide. */
     private TrainingResult run(Optional<Checkpoint> from) {
         if (trainData == null) {
             throw new TrainingException("No training data was given");
         }
         long started = System.nanoTime();
-        List<Executable> compiled = new ArrayList<>();
-        SharedState state = new SharedState();
-        Executable fused = null;
-        Executable accumulate = null;
-        Executable apply = null;
-        Executable evaluation = null;
-        boolean useFused = programs.step().isPresent() && (config.accumulationSteps() == 1 || !programs.canAccumulate());
+        CompiledPrograms compiled = new CompiledPrograms(backend);
         RuntimeException failure = null;
-        TrainingResult result = null;
         try {
-            if (useFused) {
-                fused = compile(programs.step().get(), compiled, state);
-            } else {
-                accumulate = compile(programs.accumulate().get(), compiled, state);
-                apply = compile(programs.apply().get(), compiled, state);
-            }
-            if (programs.evaluation().isPresent() && evalData != null) {
-                evaluation = compile(programs.evaluation().get(), compiled, state);
-            }
+            StepLoop loop = new StepLoop(config, programs, objective, compiled, inputs, schedule);
+            Executable evaluation = programs.evaluation().isPresent() && evalData != null
+                    ? compiled.compile(programs.evaluation().get()) : null;
             long step = 0;
             DataPosition position = DataPosition.START;
             Optional<Path> lastCheckpoint = Optional.empty();
             if (from.isPresent()) {
                 Checkpoint c = from.get();
-                state.load(c.tensors(), "Checkpoint " + c.directory());
+                compiled.state().load(c.tensors(), "Checkpoint " + c.directory());
                 step = c.step();
                 position = c.metadata().dataPosition();
                 lastCheckpoint = Optional.of(c.directory());
@@ -200,67 +200,25 @@ public final class Trainer {
             if (step > config.steps()) {
                 throw new TrainingException("The checkpoint is at step " + step + ", past the configured steps " + config.steps());
             }
-            TrainingStart start = new TrainingStart(config, runDirectory, step, from.map(Checkpoint::directory), backend.threads());
-            for (TrainingListener l : listeners) {
-                l.onStart(start);
-            }
+            listeners.onStart(new TrainingStart(config, runDirectory, step, from.map(Checkpoint::directory), backend.threads()));
             StepRecord last = null;
             EvalRecord lastEval = null;
             try (BatchSource.Stream stream = trainData.open(position)) {
                 while (step < config.steps()) {
-                    long t0 = System.nanoTime();
-                    List<Batch> micro = new ArrayList<>(config.accumulationSteps());
-                    for (int j = 0; j < config.accumulationSteps(); j++) {
-                        Batch b = stream.next();
-                        if (b == null) {
-                            throw new TrainingException("The training data ended at " + stream.position()
-                                    + "; a training source must cycle through epochs");
-                        }
-                        micro.add(b);
-                    }
-                    step++;
-                    double learningRate = schedule.at(step - 1);
-                    Sums sums = new Sums();
-                    Map<String, Long> counts = totalCounts(micro);
-                    for (int j = 0; j < micro.size(); j++) {
-                        Map<String, HostTensor> inputs = new HashMap<>(micro.get(j).inputs());
-                        putScalars(inputs, learningRate, step, dropoutSeed(config.seed(), step, j), counts);
-                        Executable exec = useFused ? fused : accumulate;
-                        sums.add(runOne(exec, inputs, state));
-                    }
-                    if (!useFused) {
-                        Map<String, HostTensor> inputs = new HashMap<>();
-                        putScalars(inputs, learningRate, step, dropoutSeed(config.seed(), step, 0), counts);
-                        sums.add(runOne(apply, inputs, state));
-                    }
-                    checkFinite(step, sums, lastCheckpoint);
-                    long examples = micro.stream().mapToLong(Batch::examples).sum();
-                    long tokens = micro.stream().mapToLong(Batch::tokens).sum();
-                    double seconds = (System.nanoTime() - t0) / 1e9;
-                    Terms terms = terms(sums);
-                    last = new StepRecord(step, config.steps(), learningRate, terms.loss, terms.losses, terms.metrics,
-                            sums.other.getOrDefault(TrainingPrograms.GRADIENT_NORM, Double.NaN), examples, tokens, seconds,
-                            stream.position());
-                    for (TrainingListener l : listeners) {
-                        l.onStep(last);
-                    }
+                    last = loop.run(stream, step + 1, lastCheckpoint);
+                    step = last.step();
+                    listeners.onStep(last);
                     boolean end = step == config.steps();
-                    if (evaluation != null && ((config.evalEvery() > 0 && step % config.evalEvery() == 0) || end)) {
-                        state.beforeRun(evaluation);
-                        lastEval = evaluate(step, evaluation, programs.evaluation().get());
-                        for (TrainingListener l : listeners) {
-                            l.onEvaluation(lastEval);
-                        }
+                    if (evaluation != null && evaluator.dueAt(step, end)) {
+                        compiled.state().beforeRun(evaluation);
+                        lastEval = evaluator.evaluate(step, evaluation, programs.evaluation().get());
+                        listeners.onEvaluation(lastEval);
                     }
-                    boolean stop = stopRequested && !end;
-                    if ((config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) || end || stop) {
-                        CheckpointMetadata metadata = new CheckpointMetadata(CheckpointMetadata.FORMAT, step, stream.position(),
-                                config.seed(), config, programs.termWeights(), runConfiguration, Instant.now().toString());
-                        Path written = store.write(metadata, state.read(), config.keepCheckpoints());
+                    boolean stop = stopRequest.stopsAfter(step, end);
+                    if (checkpointPolicy.dueAt(step, end, stop)) {
+                        Path written = checkpointPolicy.write(step, stream.position(), compiled.state().read());
                         lastCheckpoint = Optional.of(written);
-                        for (TrainingListener l : listeners) {
-                            l.onCheckpoint(step, written);
-                        }
+                        listeners.onCheckpoint(step, written);
                     }
                     if (stop) {
                         message("Stopped on request after step " + step + " of " + config.steps() + "; resume from " + lastCheckpoint.get());
@@ -268,241 +226,21 @@ public final class Trainer {
                     }
                 }
             }
-            result = new TrainingResult(step, step == config.steps(), Optional.ofNullable(last), Optional.ofNullable(lastEval),
-                    lastCheckpoint, (System.nanoTime() - started) / 1e9);
-            for (TrainingListener l : listeners) {
-                l.onFinish(result);
-            }
+            TrainingResult result = new TrainingResult(step, step == config.steps(), Optional.ofNullable(last),
+                    Optional.ofNullable(lastEval), lastCheckpoint, (System.nanoTime() - started) / 1e9);
+            listeners.onFinish(result);
             return result;
         } catch (RuntimeException e) {
             failure = e;
-            for (TrainingListener l : listeners) {
-                try {
-                    l.onFailure(e);
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            listeners.onFailure(e);
             throw e;
         } finally {
-            for (Executable e : compiled) {
-                try {
-                    e.close();
-                } catch (RuntimeException closing) {
-                    if (failure != null) {
-                        failure.addSuppressed(closing);
-                    }
-                }
-            }
+            compiled.closeAll(failure);
         }
-    }
-
-    private Executable compile(Program program, List<Executable> compiled, SharedState state) {
-        Executable e = compileOnLargeStack(backend, program);
-        compiled.add(e);
-        programByExecutable.put(e, program);
-        state.register(e, program);
-        return e;
-    }
-
-    /**
-     * Compiles on a thread with a 64 MB stack. ONNX Runtime 1.29's session creation recurses in
-     * native code deeply enough that the training graph of the {@code tiny} preset crashes the JVM
-     * (SIGSEGV, no error report) on a default 1 MB thread stack, which is what {@code main} runs on.
-     */
-    static Executable compileOnLargeStack(Backend backend, Program program) {
-        Executable[] result = new Executable[1];
-        Throwable[] error = new Throwable[1];
-        Thread compiler = new Thread(null, () -> {
-            try {
-                result[0] = backend.compile(program);
-            } catch (Throwable t) {
-                error[0] = t;
-            }
-        }, "pretrain4j-compile-" + program.name(), 64L << 20);
-        compiler.start();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                compiler.join();
-                break;
-            } catch (InterruptedException e) {
-                // The executable must not leak: wait for it, then restore the interrupt.
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (error[0] instanceof RuntimeException r) {
-            throw r;
-        }
-        if (error[0] instanceof Error err) {
-            throw err;
-        }
-        if (error[0] != null) {
-            throw new TrainingException("Compiling program '" + program.name() + "' failed: " + error[0], error[0]);
-        }
-        return result[0];
-    }
-
-    private EvalRecord evaluate(long step, Executable exec, Program program) {
-        long t0 = System.nanoTime();
-        Sums sums = new Sums();
-        int batches = 0;
-        long examples = 0;
-        long tokens = 0;
-        Set<String> wanted = inputNames(program);
-        try (BatchSource.Stream stream = evalData.open(DataPosition.START)) {
-            while (config.evalBatches() == 0 || batches < config.evalBatches()) {
-                Batch b = stream.next();
-                if (b == null) {
-                    break;
-                }
-                Map<String, HostTensor> inputs = new HashMap<>(b.inputs());
-                putScalars(inputs, 0.0, step, 0, b.counts());
-                sums.add(exec.run(select(inputs, wanted, program)));
-                batches++;
-                examples += b.examples();
-                tokens += b.tokens();
-            }
-        }
-        if (batches == 0) {
-            throw new TrainingException("The held-out data has no batches to evaluate on");
-        }
-        Terms terms = terms(sums);
-        return new EvalRecord(step, terms.loss, terms.losses, terms.metrics, batches, examples, tokens,
-                (System.nanoTime() - t0) / 1e9);
-    }
-
-    private Map<String, HostTensor> runOne(Executable exec, Map<String, HostTensor> inputs, SharedState state) {
-        state.beforeRun(exec);
-        Program program = programOf(exec);
-        Map<String, HostTensor> out = exec.run(select(inputs, inputNames(program), program));
-        state.afterRun(exec);
-        return out;
-    }
-
-    private Program programOf(Executable exec) {
-        return programByExecutable.get(exec);
-    }
-
-    private static Set<String> inputNames(Program program) {
-        Set<String> names = new LinkedHashSet<>();
-        for (Tensor t : program.inputs()) {
-            names.add(t.name());
-        }
-        return names;
-    }
-
-    private static Map<String, HostTensor> select(Map<String, HostTensor> available, Set<String> wanted, Program program) {
-        Map<String, HostTensor> out = new LinkedHashMap<>();
-        for (String n : wanted) {
-            HostTensor t = available.get(n);
-            if (t == null) {
-                throw new TrainingException("Program '" + program.name() + "' needs input '" + n
-                        + "' that neither the batch nor the trainer provides (batch inputs: "
-                        + available.keySet().stream().filter(k -> !k.contains("/") && !isTrainerInput(k)).sorted().toList() + ")");
-            }
-            out.put(n, t);
-        }
-        return out;
-    }
-
-    private static boolean isTrainerInput(String name) {
-        return name.equals(TrainingPrograms.LEARNING_RATE) || name.equals(TrainingPrograms.STEP)
-                || name.equals(TrainingPrograms.DROPOUT_SEED);
-    }
-
-    private void putScalars(Map<String, HostTensor> inputs, double learningRate, long step, long dropoutSeed, Map<String, Long> counts) {
-        inputs.put(TrainingPrograms.LEARNING_RATE, HostTensor.scalar((float) learningRate));
-        inputs.put(TrainingPrograms.STEP, HostTensor.scalar((float) step));
-        inputs.put(TrainingPrograms.DROPOUT_SEED, HostTensor.scalar(dropoutSeed));
-        for (Map.Entry<String, Long> c : counts.entrySet()) {
-            double scale = c.getValue() > 0 ? programs.weight(c.getKey()) / c.getValue() : 0.0;
-            inputs.put(TrainingPrograms.LOSS_SCALE_PREFIX + c.getKey(), HostTensor.scalar((float) scale));
-        }
-    }
-
-    private static Map<String, Long> totalCounts(List<Batch> micro) {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        for (Batch b : micro) {
-            b.counts().forEach((term, n) -> counts.merge(term, n, Long::sum));
-        }
-        return counts;
-    }
-
-    private void checkFinite(long step, Sums sums, Optional<Path> lastCheckpoint) {
-        for (Map.Entry<String, Map<String, Double>> term : sums.terms.entrySet()) {
-            Double lossSum = term.getValue().get(TrainingPrograms.LOSS_SUM);
-            if (lossSum != null && !Double.isFinite(lossSum)) {
-                throw new NonFiniteLossException(step, term.getKey(), "the loss of term '" + term.getKey() + "' is " + lossSum
-                        + " (loss_sum over " + format(term.getValue().get(TrainingPrograms.COUNT)) + " targets)", lastCheckpoint);
-            }
-        }
-        Double norm = sums.other.get(TrainingPrograms.GRADIENT_NORM);
-        if (norm != null && !Double.isFinite(norm)) {
-            throw new NonFiniteLossException(step, TrainingPrograms.GRADIENT_NORM,
-                    "the gradient norm is " + norm + " although every loss term is finite", lastCheckpoint);
-        }
-    }
-
-    private static String format(Double v) {
-        return v == null ? "?" : (v == Math.rint(v) ? Long.toString(v.longValue()) : v.toString());
-    }
-
-    private Terms terms(Sums sums) {
-        Terms t = new Terms();
-        for (Map.Entry<String, Map<String, Double>> e : sums.terms.entrySet()) {
-            String term = e.getKey();
-            Map<String, Double> s = e.getValue();
-            double count = s.getOrDefault(TrainingPrograms.COUNT, 0.0);
-            if (count > 0) {
-                double mean = s.getOrDefault(TrainingPrograms.LOSS_SUM, 0.0) / count;
-                t.losses.put(term, mean);
-                t.loss += programs.weight(term) * mean;
-            }
-            if (objective != null && count > 0) {
-                t.metrics.putAll(objective.metrics(term, Map.copyOf(s)));
-            }
-        }
-        return t;
     }
 
     private void message(String text) {
-        for (TrainingListener l : listeners) {
-            l.onMessage(text);
-        }
-    }
-
-    /** Per-term sums of outputs named {@code <term>/<name>}, and the last value of every other scalar output. */
-    private static final class Sums {
-        final Map<String, Map<String, Double>> terms = new LinkedHashMap<>();
-        final Map<String, Double> other = new LinkedHashMap<>();
-
-        void add(Map<String, HostTensor> outputs) {
-            for (Map.Entry<String, HostTensor> e : outputs.entrySet()) {
-                HostTensor t = e.getValue();
-                if (t.size() != 1) {
-                    continue;
-                }
-                double v = t.dtype() == DType.INT64 ? t.longs()[0] : t.floats()[0];
-                String name = e.getKey();
-                int slash = name.lastIndexOf('/');
-                if (slash > 0 && !name.startsWith(TrainingPrograms.LOSS_SCALE_PREFIX)) {
-                    terms.computeIfAbsent(name.substring(0, slash), k -> new LinkedHashMap<>())
-                            .merge(name.substring(slash + 1), v, Double::sum);
-                } else {
-                    other.put(name, v);
-                }
-            }
-        }
-    }
-
-    private static final class Terms {
-        final Map<String, Double> losses = new LinkedHashMap<>();
-        final Map<String, Double> metrics = new LinkedHashMap<>();
-        double loss;
+        listeners.onMessage(text);
     }
 
     /** Builds a {@link Trainer}; config, backend, programs and run directory are required. */

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.pretrain4j.graph.AdamW;
 import org.pretrain4j.testkit.ReferenceBackend;
 import org.pretrain4j.testkit.ToyTraining;
+import org.pretrain4j.train.checkpoint.CheckpointStore;
 
 /**
  * The child process of {@link CheckpointKillTest}: trains the toy model into the run directory given

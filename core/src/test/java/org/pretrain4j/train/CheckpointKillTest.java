@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pretrain4j.train.checkpoint.CheckpointStore;
 
 /**
  * Kills a training process with SIGKILL while it writes a checkpoint, resumes the run, and checks

@@ -21,6 +21,9 @@ import org.pretrain4j.graph.Executable;
 import org.pretrain4j.graph.HostTensor;
 import org.pretrain4j.testkit.ReferenceBackend;
 import org.pretrain4j.testkit.ToyTraining;
+import org.pretrain4j.train.checkpoint.Checkpoint;
+import org.pretrain4j.train.checkpoint.CheckpointException;
+import org.pretrain4j.train.checkpoint.CheckpointStore;
 
 final class TrainerTest {
     private static final long SEED = 11;

@@ -20,6 +20,7 @@ import org.pretrain4j.testkit.FakeTokenObjective;
 import org.pretrain4j.testkit.ReferenceBackend;
 import org.pretrain4j.testkit.TinyBatches;
 import org.pretrain4j.testkit.TinyModels;
+import org.pretrain4j.train.checkpoint.CheckpointStore;
 
 /** The trainer on the real training graphs of a tiny transformer with a two-term objective, dropout and accumulation. */
 final class TransformerTrainingTest {

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.Set;
 import org.pretrain4j.app.UserException;
 import org.pretrain4j.app.TokenizerFiles;
+import org.pretrain4j.backend.onnx.LargeStack;
+import org.pretrain4j.backend.onnx.OrtLoader;
 import org.pretrain4j.text.Tokenizer;
 
 /**
@@ -53,13 +55,15 @@ public final class ExportedModel implements AutoCloseable {
             throw UserException.usage(configFile + ": cannot read it as JSON: " + e.getMessage());
         }
         Tokenizer tokenizer = TokenizerFiles.load(tokenizerFile);
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        try {
-            OrtSession session = environment.createSession(modelFile.toString(), new OrtSession.SessionOptions());
-            return new ExportedModel(directory, config, tokenizer, environment, session);
-        } catch (OrtException e) {
-            throw UserException.runtime(modelFile + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
-        }
+        OrtEnvironment environment = OrtLoader.environment();
+        OrtSession session = LargeStack.call("onnxruntime-session", () -> {
+            try {
+                return environment.createSession(modelFile.toString(), new OrtSession.SessionOptions());
+            } catch (OrtException e) {
+                throw UserException.runtime(modelFile + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
+            }
+        });
+        return new ExportedModel(directory, config, tokenizer, environment, session);
     }
 
     public Path directory() {

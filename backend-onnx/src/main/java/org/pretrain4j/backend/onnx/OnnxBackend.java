@@ -72,14 +72,20 @@ public final class OnnxBackend implements Backend {
         open.clear();
     }
 
-    /** Creates a session for a serialised model with the configured threads, device and optimisation; closes the options. */
+    /**
+     * Creates a session for a serialised model with the configured threads, device and optimisation;
+     * closes the options. Runs on a {@link LargeStack} thread: session creation for a training graph
+     * overflows a default 1 MiB stack.
+     */
     public static OrtSession createSession(byte[] model, OnnxConfig config) {
         OrtEnvironment env = OrtLoader.environment();
-        try (OrtSession.SessionOptions options = sessionOptions(config)) {
-            return env.createSession(model, options);
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime could not load the lowered graph: " + e.getMessage(), e);
-        }
+        return LargeStack.call("onnxruntime-session", () -> {
+            try (OrtSession.SessionOptions options = sessionOptions(config)) {
+                return env.createSession(model, options);
+            } catch (OrtException e) {
+                throw new IllegalStateException("ONNX Runtime could not load the lowered graph: " + e.getMessage(), e);
+            }
+        });
     }
 
     /** Session options for a configuration; the caller closes them. */

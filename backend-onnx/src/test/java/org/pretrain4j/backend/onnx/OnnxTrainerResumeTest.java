@@ -22,7 +22,7 @@ import org.pretrain4j.testkit.FakePairObjective;
 import org.pretrain4j.testkit.FakeTokenObjective;
 import org.pretrain4j.testkit.TinyBatches;
 import org.pretrain4j.testkit.TinyModels;
-import org.pretrain4j.train.CheckpointStore;
+import org.pretrain4j.train.checkpoint.CheckpointStore;
 import org.pretrain4j.train.StepRecord;
 import org.pretrain4j.train.Trainer;
 import org.pretrain4j.train.TrainerConfig;

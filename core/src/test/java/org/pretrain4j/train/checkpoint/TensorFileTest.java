@@ -1,4 +1,4 @@
-package org.pretrain4j.train;
+package org.pretrain4j.train.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.pretrain4j.train;
+package org.pretrain4j.train.checkpoint;
 
 import static java.util.Objects.requireNonNull;
 

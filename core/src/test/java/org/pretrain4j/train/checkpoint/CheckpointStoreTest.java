@@ -1,4 +1,4 @@
-package org.pretrain4j.train;
+package org.pretrain4j.train.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,6 +16,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pretrain4j.graph.HostTensor;
+import org.pretrain4j.train.TrainerConfig;
+import org.pretrain4j.train.DataPosition;
 
 final class CheckpointStoreTest {
     @TempDir

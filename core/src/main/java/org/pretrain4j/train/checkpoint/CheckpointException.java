@@ -1,4 +1,4 @@
-package org.pretrain4j.train;
+package org.pretrain4j.train.checkpoint;
 
 /** A checkpoint could not be written, or a checkpoint file is missing or damaged; the message names the file and why. */
 public final class CheckpointException extends RuntimeException {

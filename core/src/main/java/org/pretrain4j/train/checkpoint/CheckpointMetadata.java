@@ -1,4 +1,4 @@
-package org.pretrain4j.train;
+package org.pretrain4j.train.checkpoint;
 
 import static java.util.Objects.requireNonNull;
 
@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.pretrain4j.train.TrainerConfig;
+import org.pretrain4j.train.DataPosition;
 
 /**
  * Everything about a checkpoint except its tensors, stored as {@code checkpoint.json}.

@@ -1,0 +1,40 @@
+package org.pretrain4j.app.run;
+
+import static java.util.Objects.requireNonNull;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.Optional;
+import org.pretrain4j.app.inference.EncoderTasks;
+import org.pretrain4j.app.inference.ExportedModel;
+
+/** The fill-mask example shown after training an encoder: the export fills a sentence of the corpus (or Europarl's). */
+@Singleton
+final class FillMaskDemo {
+    /** The sentence the default run fills after training: Europarl's most common opening. */
+    static final String SAMPLE_EXAMPLE = "I would like to [MASK] the Commissioner for his answer.";
+
+    private final RunData data;
+
+    @Inject
+    FillMaskDemo(RunData data) {
+        this.data = requireNonNull(data, "data is null");
+    }
+
+    /** The example on the export of {@code result}; empty for decoders, runs without an export, or when none applies. */
+    Optional<RunService.Example> example(RunResult result, String text) {
+        if (result.export() == null) {
+            return Optional.empty();
+        }
+        try (ExportedModel model = ExportedModel.open(result.export())) {
+            if (model.isDecoder() || model.tokenizer().specialTokens().mask() < 0) {
+                return Optional.empty();
+            }
+            String sentence = text != null ? text : data.exampleSentence(result.runDirectory(), SAMPLE_EXAMPLE);
+            if (sentence == null || !sentence.contains("[MASK]")) {
+                return Optional.empty();
+            }
+            return Optional.of(new RunService.Example(sentence, new EncoderTasks(model).fillMask(sentence, 5)));
+        }
+    }
+}
