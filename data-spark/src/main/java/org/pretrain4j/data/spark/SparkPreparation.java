@@ -242,7 +242,10 @@ public final class SparkPreparation {
                 .set("spark.sql.shuffle.partitions", "4")
                 .set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1");
-        return SparkSession.builder().config(conf).getOrCreate();
+        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        // Spark's INFO lines would bury prepare's one-line report; warnings and errors still show.
+        spark.sparkContext().setLogLevel("WARN");
+        return spark;
     }
 
     /** spark-submit entry point; the options are those of {@code pretrain4j prepare}. */
