@@ -124,15 +124,17 @@ public final class PreparedDataset {
     }
 
     /**
-     * Fails unless {@code tokenizer} is the one the dataset was prepared with (same {@code tokenizer.json}
-     * as {@link Tokenizer#save} writes it); {@code what} names the tokenizer in the message.
+     * Fails unless {@code tokenizer} is the one the dataset was prepared with: its {@code tokenizer.json}
+     * holds the same JSON as the dataset's (compared with keys sorted, since the order of a JSON
+     * object's keys carries no meaning); {@code what} names the tokenizer in the message.
      */
     public void checkTokenizer(Tokenizer tokenizer, String what) {
-        String hash = sha256(tokenizer);
-        if (!hash.equals(manifest.tokenizerSha256())) {
-            throw new CorpusException(what + " differs from the tokenizer prepared dataset " + directory + " was made with (SHA-256 "
-                    + shortHash(hash) + " vs " + shortHash(manifest.tokenizerSha256()) + " in " + directory.resolve(ShardFiles.MANIFEST)
-                    + "); train with the dataset's own tokenizer or prepare the corpus again");
+        String hash = canonicalSha256(tokenizer);
+        String expected = canonicalSha256(tokenizerFile());
+        if (!hash.equals(expected)) {
+            throw new CorpusException(what + " differs from the tokenizer prepared dataset " + directory + " was made with (its "
+                    + manifest.tokenizer() + ", SHA-256 " + shortHash(manifest.tokenizerSha256()) + " in "
+                    + directory.resolve(ShardFiles.MANIFEST) + "); train with the dataset's own tokenizer or prepare the corpus again");
         }
     }
 
@@ -145,13 +147,13 @@ public final class PreparedDataset {
         return new PreparedCorpus(directory.toString(), shards);
     }
 
-    /** SHA-256 (hex) of the {@code tokenizer.json} that {@code tokenizer.save} writes. */
-    public static String sha256(Tokenizer tokenizer) {
+    /** SHA-256 (hex) of the {@code tokenizer.json} that {@code tokenizer.save} writes, in canonical form (keys sorted). */
+    public static String canonicalSha256(Tokenizer tokenizer) {
         try {
             Path temp = Files.createTempFile("p4j-tokenizer", ".json");
             try {
                 tokenizer.save(temp);
-                return sha256(temp);
+                return canonicalSha256(temp);
             } finally {
                 Files.deleteIfExists(temp);
             }
@@ -159,6 +161,19 @@ public final class PreparedDataset {
             throw new CorpusException("cannot hash the tokenizer: " + e.getMessage(), e);
         }
     }
+
+    /** SHA-256 (hex) of a JSON file in canonical form: object keys sorted, no whitespace. */
+    public static String canonicalSha256(Path jsonFile) {
+        try {
+            Object tree = CANONICAL.readValue(jsonFile.toFile(), Object.class);
+            return sha256(CANONICAL.writeValueAsBytes(tree));
+        } catch (IOException e) {
+            throw new CorpusException(jsonFile + ": cannot read as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL = new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     /** SHA-256 (hex) of a file's bytes. */
     public static String sha256(Path file) {

@@ -72,7 +72,9 @@ final class PreparedDatasetTest {
         assertThat(m.shards()).hasSizeGreaterThan(2);
         assertThat(m.documents()).isEqualTo(120);
         assertThat(m.type()).isEqualTo(TokenType.UINT16);
-        assertThat(m.tokenizerSha256()).isEqualTo(PreparedDataset.sha256(wordPiece));
+        assertThat(m.tokenizerSha256()).isEqualTo(PreparedDataset.sha256(shared.resolve("wordpiece").resolve("tokenizer.json")));
+        assertThat(PreparedDataset.canonicalSha256(shared.resolve("wordpiece").resolve("tokenizer.json")))
+                .isEqualTo(PreparedDataset.canonicalSha256(wordPiece));
         List<TokenizedDocument> fromText = documents(TokenizedCorpus.of(PreparedFixtures.corpus(text), wordPiece));
         List<TokenizedDocument> stored = documents(wordPieceSet.corpus());
         // The control-character document has no tokens: stored, counted, never returned.
@@ -153,6 +155,25 @@ final class PreparedDatasetTest {
         assertThatThrownBy(() -> wordPieceSet.checkTokenizer(bpe, "--tokenizer other.json")).isInstanceOf(CorpusException.class)
                 .hasMessageContaining("--tokenizer other.json differs from the tokenizer prepared dataset")
                 .hasMessageContaining(shared.resolve("wordpiece").resolve("manifest.json").toString());
+    }
+
+    @Test
+    void theTokenizerCheckIgnoresTheOrderOfJsonKeys(@TempDir Path dir) throws IOException {
+        // Tokenizer.save may order a JSON object's keys differently in another JVM: the same tokenizer all the same.
+        Path reordered = dir.resolve("tokenizer.json");
+        Files.writeString(reordered, Files.readString(wordPieceSet.tokenizerFile()).replace("\"type\" : \"BertPreTokenizer\"",
+                "\"type\"   :   \"BertPreTokenizer\""));
+        assertThat(Files.readString(reordered)).isNotEqualTo(Files.readString(wordPieceSet.tokenizerFile()));
+        wordPieceSet.checkTokenizer(org.pretrain4j.text.Tokenizers.load(reordered), "--tokenizer");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.Map<?, ?> tree = json.readValue(wordPieceSet.tokenizerFile().toFile(), java.util.LinkedHashMap.class);
+        java.util.List<Object> keys = new ArrayList<>(tree.keySet());
+        java.util.Collections.reverse(keys);
+        java.util.Map<Object, Object> reversed = new java.util.LinkedHashMap<>();
+        keys.forEach(k -> reversed.put(k, tree.get(k)));
+        json.writeValue(reordered.toFile(), reversed);
+        assertThat(PreparedDataset.canonicalSha256(reordered)).isEqualTo(PreparedDataset.canonicalSha256(wordPieceSet.tokenizerFile()));
+        assertThat(PreparedDataset.sha256(reordered)).isNotEqualTo(PreparedDataset.sha256(wordPieceSet.tokenizerFile()));
     }
 
     @Test
