@@ -68,7 +68,8 @@ final class PrepareCommand implements Callable<Integer> {
         try {
             m = chosen.prepare(request);
         } catch (CorpusException | IllegalArgumentException e) {
-            throw UserException.usage((corpus == null ? "prepare: " : "--corpus " + corpus + ": ") + e.getMessage());
+            // The message names the file (corpus, tokenizer or output) and the problem.
+            throw UserException.usage("prepare: " + e.getMessage());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         output.out().printf("Prepared %,d documents, %,d sentences, %,d tokens in %d shards into %s in %.1f s (%,.0f tokens/s, engine %s)%n",

@@ -147,6 +147,20 @@ final class PrepareCommandTest {
     }
 
     @Test
+    void prepareNamesAMissingCorpusAndAnExistingOutput() {
+        Path missing = temp.resolve("nowhere.txt");
+        CommandRun r = CommandRun.of("prepare", "--corpus", missing.toString(), "--tokenizer", tokenizer.toString(), "--output",
+                temp.resolve("never").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("error: prepare: corpus file not found: " + missing);
+        assertThat(temp.resolve("never")).doesNotExist();
+        CommandRun again = CommandRun.of("prepare", "--corpus", corpus.toString(), "--tokenizer", tokenizer.toString(), "--output",
+                dataset.toString());
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.err()).contains(dataset + " already exists and is not an empty folder");
+    }
+
+    @Test
     void bothCorpusAndDatasetIsAUsageError() {
         CommandRun r = CommandRun.of(train(temp.resolve("run-both"), "--dataset", dataset.toString(), "--corpus", corpus.toString()));
         assertThat(r.exitCode()).isEqualTo(2);
