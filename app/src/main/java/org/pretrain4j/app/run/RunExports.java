@@ -20,14 +20,14 @@ final class RunExports {
 
     /** Exports the checkpoint at {@code checkpoint} (a folder under the run's checkpoints/) into {@code output}. */
     static Path exportCheckpoint(Setup setup, Path checkpoint, Path output) {
-        Checkpoint loaded = RunFolders.translate(() -> new CheckpointStore(checkpoint.getParent()).load(checkpoint));
+        Checkpoint loaded = RunFolders.translate(() -> new CheckpointStore(checkpoint.getParent()).load(checkpoint), setup.runDirectory());
         return export(setup, loaded.tensors(), output);
     }
 
     /** Exports the newest checkpoint of the run into {@code output}. */
     static Path exportNewest(Setup setup, Path output) {
         Path dir = setup.runDirectory();
-        Checkpoint checkpoint = RunFolders.translate(() -> RunFolders.checkpoints(dir).loadNewest(false, m -> {}))
+        Checkpoint checkpoint = RunFolders.translate(() -> RunFolders.checkpoints(dir).loadNewest(false, m -> {}), dir)
                 .orElseThrow(() -> UserException.runtime("'" + dir + "' has no checkpoint to export."));
         return export(setup, checkpoint.tensors(), output);
     }

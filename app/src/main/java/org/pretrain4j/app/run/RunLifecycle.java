@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.pretrain4j.app.progress.RunListenerFactory;
+import org.pretrain4j.pretrained.PretrainedWeights;
 import org.pretrain4j.spi.Backend;
 import org.pretrain4j.train.EvalRecord;
 import org.pretrain4j.train.StepRecord;
@@ -38,8 +39,12 @@ final class RunLifecycle {
         this.listenerFactories = Set.copyOf(listenerFactories);
     }
 
-    /** Trains (or, with {@code resume}, continues) the run to its configured steps or until Ctrl-C. */
-    Trained run(Setup setup, boolean resume, List<TrainingListener> extra) {
+    /**
+     * Trains (or, with {@code resume}, continues) the run to its configured steps or until Ctrl-C;
+     * {@code fallBack} sets a damaged newest checkpoint aside and resumes from the newest intact one;
+     * {@code initial} non-null: a new run starts from these weights instead of random ones.
+     */
+    Trained run(Setup setup, boolean resume, boolean fallBack, List<TrainingListener> extra, PretrainedWeights initial) {
         List<TrainingListener> listeners = new ArrayList<>();
         for (RunListenerFactory factory : listenerFactories) {
             listeners.add(factory.create(setup.runDirectory()));
@@ -49,9 +54,14 @@ final class RunLifecycle {
         listeners.add(throughput);
         TrainingResult result;
         try (Backend backend = setups.backend(setup.config())) {
-            Trainer trainer = trainer(setup, TrainerSettings.trainerConfig(setup.config()), backend, listeners, true);
+            Trainer.Builder builder = trainerBuilder(setup, TrainerSettings.trainerConfig(setup.config()), listeners, true, fallBack)
+                    .backend(backend);
+            if (initial != null) {
+                builder.initialState(initial.state(), PretrainedStart.report(initial));
+            }
+            Trainer trainer = builder.build();
             try (StopOnShutdown hook = new StopOnShutdown(trainer)) {
-                result = RunFolders.translate(resume ? trainer::resume : trainer::train);
+                result = RunFolders.translate(resume ? trainer::resume : trainer::train, setup.runDirectory());
             }
         }
         double tokensPerSecond = throughput.seconds > 0 ? throughput.tokens / throughput.seconds : 0.0;
@@ -61,26 +71,31 @@ final class RunLifecycle {
     /** Evaluates the newest checkpoint with {@code trainerConfig}'s evaluation settings; writes nothing into the run folder. */
     EvalRecord evaluateNewest(Setup setup, TrainerConfig trainerConfig) {
         try (Backend backend = setups.backend(setup.config())) {
-            Trainer t = trainer(setup, trainerConfig, backend, List.of(), false);
-            return RunFolders.translate(t::evaluateNewestCheckpoint);
+            Trainer t = trainer(setup, trainerConfig, backend, List.of(), false, false);
+            return RunFolders.translate(t::evaluateNewestCheckpoint, setup.runDirectory());
         }
     }
 
     private static Trainer trainer(Setup setup, TrainerConfig trainerConfig, Backend backend, List<TrainingListener> listeners,
-            boolean metricsFile) {
+            boolean metricsFile, boolean fallBack) {
+        return trainerBuilder(setup, trainerConfig, listeners, metricsFile, fallBack).backend(backend).build();
+    }
+
+    private static Trainer.Builder trainerBuilder(Setup setup, TrainerConfig trainerConfig, List<TrainingListener> listeners,
+            boolean metricsFile, boolean fallBack) {
         TrainingPrograms programs = TrainingPrograms.of(setup.graphs(), setup.config().gradientAccumulation());
         Trainer.Builder builder = Trainer.builder()
                 .config(trainerConfig)
-                .backend(backend)
                 .programs(programs)
                 .objective(setup.objective())
                 .trainData(setup.batches().train())
                 .evalData(setup.batches().validation())
                 .runDirectory(setup.runDirectory())
                 .runConfiguration(JSON.valueToTree(setup.config()))
-                .metricsFile(metricsFile);
+                .metricsFile(metricsFile)
+                .fallBackToOlderCheckpoint(fallBack);
         listeners.forEach(builder::listener);
-        return builder.build();
+        return builder;
     }
 
     /** Mean training throughput of this process: tokens over the wall time of the steps (compilation, evaluation excluded). */

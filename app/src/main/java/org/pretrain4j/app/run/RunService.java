@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.pretrain4j.app.UserException;
+import org.pretrain4j.app.cli.Output;
 import org.pretrain4j.app.config.ConfigFiles;
 import org.pretrain4j.app.config.RunConfig;
+import org.pretrain4j.pretrained.PretrainedWeights;
 import org.pretrain4j.app.inference.Candidate;
 import org.pretrain4j.train.TrainingListener;
 import org.pretrain4j.train.TrainingResult;
@@ -42,16 +44,26 @@ public class RunService {
     private final RunLifecycle lifecycle;
     private final RunEvaluation evaluation;
     private final FillMaskDemo demo;
+    private final Output output;
 
     /** A fill-mask example shown after training. */
     public record Example(String text, List<List<Candidate>> candidates) {}
 
     @Inject
-    RunService(RunSetup setups, RunLifecycle lifecycle, RunEvaluation evaluation, FillMaskDemo demo) {
+    RunService(RunSetup setups, RunLifecycle lifecycle, RunEvaluation evaluation, FillMaskDemo demo, Output output) {
         this.setups = requireNonNull(setups, "setups is null");
         this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
         this.evaluation = requireNonNull(evaluation, "evaluation is null");
         this.demo = requireNonNull(demo, "demo is null");
+        this.output = requireNonNull(output, "output is null");
+    }
+
+    /** Locks a run folder for this process (see {@link RunLock}); a take-over is reported on the error stream. */
+    private RunLock lock(Path dir, String command) {
+        return RunLock.acquire(dir, command, message -> {
+            output.err().println(message);
+            output.err().flush();
+        });
     }
 
     /** Trains from scratch in {@code runDirectory}; exports to {@code runDirectory/export} when asked. */
@@ -63,18 +75,31 @@ public class RunService {
     public RunResult train(RunConfig givenConfig, Path runDirectory, boolean export, List<TrainingListener> extra) {
         RunConfig config = RunFolders.withAbsolutePaths(requireNonNull(givenConfig, "config is null"));
         Path dir = runDirectory.toAbsolutePath().normalize();
-        if (!RunFolders.checkpoints(dir).list().isEmpty()) {
-            throw UserException.usage("--run-dir: '" + runDirectory + "' already has checkpoints; continue it with 'resume --run-dir "
-                    + runDirectory + "' or choose another folder.");
-        }
         if (export) {
             RunFolders.checkWritableTarget(dir.resolve(EXPORT), "--run-dir");
         }
         setups.checkPlugins(config);
+        // Everything is read and checked before the run folder is written: a bad model folder leaves nothing behind.
+        PretrainedStart start = config.initFrom() != null ? PretrainedStart.open(config) : null;
+        Setup checked = start != null ? setups.setup(config, dir, true, start) : null;
+        PretrainedWeights weights = start != null ? start.weights(checked.graphs().evaluationStep()) : null;
         RunFolders.createDirectory(dir, "--run-dir");
-        Setup setup = setups.setup(config, dir, true);
-        ConfigFiles.save(config, dir);
-        return run(setup, false, export, extra);
+        // Locked before looking at its checkpoints: a running process may be about to write the first one.
+        try (RunLock lock = lock(dir, "train")) {
+            if (!RunFolders.checkpoints(dir).list().isEmpty()) {
+                throw UserException.usage("--run-dir: '" + runDirectory + "' already has checkpoints; continue it with 'resume --run-dir "
+                        + runDirectory + "' or choose another folder.");
+            }
+            Setup setup;
+            if (start != null) {
+                setup = checked;
+                start.saveInto(dir, TOKENIZER);
+            } else {
+                setup = setups.setup(config, dir, true);
+            }
+            ConfigFiles.save(config, dir);
+            return run(setup, false, false, export, extra, weights);
+        }
     }
 
     /** Continues the run in {@code runDirectory} from its newest checkpoint; {@code steps} (nullable) changes the total. */
@@ -83,17 +108,27 @@ public class RunService {
     }
 
     public RunResult resume(Path runDirectory, Integer steps, boolean export, List<TrainingListener> extra) {
+        return resume(runDirectory, steps, export, false, extra);
+    }
+
+    /**
+     * As {@link #resume(Path, Integer, boolean, List)}; with {@code fallBack}, a damaged newest
+     * checkpoint is set aside and the run continues from the newest intact one.
+     */
+    public RunResult resume(Path runDirectory, Integer steps, boolean export, boolean fallBack, List<TrainingListener> extra) {
         Path dir = RunFolders.existingRun(runDirectory);
-        RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG));
-        if (steps != null) {
-            config = ConfigFiles.resolve(config, null, Map.of("steps", steps));
-            ConfigFiles.save(config, dir);
+        try (RunLock lock = lock(dir, "resume")) {
+            RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG));
+            if (steps != null) {
+                config = ConfigFiles.resolve(config, null, Map.of("steps", steps));
+                ConfigFiles.save(config, dir);
+            }
+            if (export) {
+                RunFolders.checkWritableTarget(dir.resolve(EXPORT), "--run-dir");
+            }
+            Setup setup = setups.setup(config, dir, false);
+            return run(setup, true, fallBack, export, extra, null);
         }
-        if (export) {
-            RunFolders.checkWritableTarget(dir.resolve(EXPORT), "--run-dir");
-        }
-        Setup setup = setups.setup(config, dir, false);
-        return run(setup, true, export, extra);
     }
 
     /** Held-out metrics of the newest checkpoint; {@code batches} null for the whole held-out split. */
@@ -108,17 +143,21 @@ public class RunService {
      */
     public Map<String, Double> evaluate(Path runDirectory, Integer batches, Map<String, String> properties) {
         Path dir = RunFolders.existingRun(runDirectory);
-        RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG)).withProperties(properties);
-        return evaluation.evaluate(config, dir, batches);
+        try (RunLock lock = lock(dir, "evaluate")) {
+            RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG)).withProperties(properties);
+            return evaluation.evaluate(config, dir, batches);
+        }
     }
 
     /** Exports the newest checkpoint of a run into {@code output}. */
     public Path export(Path runDirectory, Path output) {
         Path dir = RunFolders.existingRun(runDirectory);
         RunFolders.checkWritableTarget(output, "--output");
-        RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG));
-        Setup setup = setups.setup(config, dir, false);
-        return RunExports.exportNewest(setup, output);
+        try (RunLock lock = lock(dir, "export")) {
+            RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG));
+            Setup setup = setups.setup(config, dir, false);
+            return RunExports.exportNewest(setup, output);
+        }
     }
 
     /** A fill-mask example on the export of an encoder run; empty for decoders or when none applies. */
@@ -126,9 +165,13 @@ public class RunService {
         return demo.example(result, text);
     }
 
-    /** Runs the training, then exports the final checkpoint when asked and the run completed. */
-    private RunResult run(Setup setup, boolean resume, boolean export, List<TrainingListener> extra) {
-        RunLifecycle.Trained trained = lifecycle.run(setup, resume, extra);
+    /**
+     * Runs the training, then exports the final checkpoint when asked and the run completed;
+     * {@code initial} non-null: a new run starts from these weights instead of random ones.
+     */
+    private RunResult run(Setup setup, boolean resume, boolean fallBack, boolean export, List<TrainingListener> extra,
+            PretrainedWeights initial) {
+        RunLifecycle.Trained trained = lifecycle.run(setup, resume, fallBack, extra, initial);
         TrainingResult result = trained.result();
         Path exported = null;
         if (export && result.completed()) {

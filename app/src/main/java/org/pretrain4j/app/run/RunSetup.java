@@ -52,8 +52,19 @@ final class RunSetup {
         registry.backendFactory(config.backend());
     }
 
+    /** Position embeddings of every preset (BERT and GPT-2 miniatures have 512). */
+    static final int PRESET_POSITIONS = 512;
+
     /** The run of {@code config} in {@code dir}; a fresh run trains or copies its tokenizer, a continued one reads it back. */
     Setup setup(RunConfig config, Path dir, boolean fresh) {
+        if (config.initFrom() != null) {
+            return setup(config, dir, fresh, PretrainedStart.ofRun(dir, data.tokenizerOfRun(dir.resolve(TOKENIZER))));
+        }
+        return setup(config, dir, fresh, null);
+    }
+
+    /** With {@code start} (a run from a published model) the model and tokenizer are its, and nothing is written. */
+    Setup setup(RunConfig config, Path dir, boolean fresh, PretrainedStart start) {
         TransformerConfig.Preset preset;
         try {
             preset = TransformerConfig.Preset.parse(config.preset());
@@ -63,8 +74,12 @@ final class RunSetup {
         Objective objective = objective(config);
         AttentionKind attention = objective.attention();
         ExampleLayout layout = objective.layout().orElse(ExampleLayout.PACKED_BLOCKS);
+        if (start != null) {
+            start.checkObjective(objective, config.objective());
+        }
         RunData.Corpora corpora = data.corpora(config);
-        Tokenizer tokenizer = fresh ? data.tokenizerForNewRun(config, corpora, attention, dir.resolve(TOKENIZER))
+        Tokenizer tokenizer = start != null ? start.tokenizer()
+                : fresh ? data.tokenizerForNewRun(config, corpora, attention, dir.resolve(TOKENIZER))
                 : data.tokenizerOfRun(dir.resolve(TOKENIZER));
         if (attention == AttentionKind.CAUSAL && tokenizer.specialTokens().eos() < 0) {
             // Caught here, not by the exporter after the whole run: packed blocks and the export need it.
@@ -72,14 +87,33 @@ final class RunSetup {
                     + " is causal and needs a tokenizer with an end-of-text token; byte-level BPE (bpe) has one, "
                     + tokenizer.kind().name().toLowerCase(Locale.ROOT) + " has none");
         }
-        int maxPositions = Math.max(512, config.sequenceLength());
-        TransformerConfig model = TransformerConfig.preset(preset, tokenizer.vocabularySize(), maxPositions, attention)
-                .withDropout(config.dropout(), config.dropout());
+        TransformerConfig model;
+        if (start != null) {
+            model = start.model(config);
+            if (config.sequenceLength() > model.usablePositions()) {
+                throw UserException.usage("--seq: " + config.sequenceLength() + " is more than the " + model.usablePositions()
+                        + " positions of the model in --init-from; use --seq " + model.usablePositions() + " or less.");
+            }
+        } else {
+            // The presets are BERT's and GPT's miniatures with 512 positions; a longer --seq used to grow the
+            // model silently, making a model that no longer matches its preset.
+            int maxPositions = PRESET_POSITIONS;
+            if (config.sequenceLength() > maxPositions) {
+                throw UserException.usage("--seq: " + config.sequenceLength() + " is more than the " + maxPositions + " positions of preset "
+                        + config.preset() + "; use --seq " + maxPositions + " or less.");
+            }
+            model = TransformerConfig.preset(preset, tokenizer.vocabularySize(), maxPositions, attention)
+                    .withDropout(config.dropout(), config.dropout());
+        }
         TrainingGraphs graphs;
         try {
             graphs = new TrainingGraphs(model, tokenizer.specialTokens(), objective, TrainerSettings.optimizer(config), config.seed());
         } catch (GraphException | IllegalArgumentException e) {
             throw UserException.usage("--objective " + config.objective() + ": " + e.getMessage());
+        }
+        if (fresh) {
+            // A corpus too small for its split fails here, not at the first evaluation with the work lost.
+            data.checkExamples(config, corpora, tokenizer, layout);
         }
         RunData.Batches batches = data.batches(config, corpora, tokenizer, objective, layout);
         return new Setup(config, dir, objective, tokenizer, model, graphs, batches);

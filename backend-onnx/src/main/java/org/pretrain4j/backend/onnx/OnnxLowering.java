@@ -302,9 +302,21 @@ public final class OnnxLowering {
             return emit(t, "Gather", List.of(in(t, 0), in(t, 1)), attr("axis", (long) g.axis()));
         }
         if (op instanceof Op.ScatterAddRows) {
+            // Not ScatterND with reduction add: ONNX Runtime's CPU kernel splits the updates across
+            // threads that add into shared rows without synchronisation, so a token seen twice in a
+            // batch got a gradient that changed from run to run (and could lose an addition).
+            // ScatterElements along axis 0 with the row index repeated across the row gives each
+            // thread its own columns and adds the rows in order: the same sums on every run.
             String zeros = zerosLike(in(t, 0));
-            String idx = builder.node("Unsqueeze", List.of(in(t, 1), builder.longs(-1)));
-            return emit(t, "ScatterND", List.of(zeros, idx, in(t, 2)), attr("reduction", "add"));
+            String rowShape = builder.node("Concat", List.of(builder.longs(-1),
+                    builder.node("Shape", List.of(in(t, 0)), attr("start", 1L))), attr("axis", 0L));
+            String rows = builder.node("Reshape", List.of(in(t, 2), rowShape));
+            long[] indexShape = new long[t.rank()];
+            java.util.Arrays.fill(indexShape, 1L);
+            indexShape[0] = -1L;
+            String index = builder.node("Reshape", List.of(in(t, 1), builder.longs(indexShape)));
+            String expanded = builder.node("Expand", List.of(index, builder.node("Shape", List.of(rows))));
+            return emit(t, "ScatterElements", List.of(zeros, expanded, rows), attr("axis", 0L), attr("reduction", "add"));
         }
         if (op instanceof Op.TakeAlongLastAxis) {
             String idx = builder.node("Unsqueeze", List.of(in(t, 1), builder.longs(-1)));
@@ -359,6 +371,16 @@ public final class OnnxLowering {
                 String scaled = builder.node("Div", List.of(x, builder.floatScalar((float) Math.sqrt(2.0))));
                 String erf = builder.node("Erf", List.of(scaled));
                 String onePlus = builder.node("Add", List.of(erf, builder.floatScalar(1f)));
+                String prod = builder.node("Mul", List.of(x, onePlus));
+                return emit(t, "Mul", List.of(prod, builder.floatScalar(0.5f)));
+            }
+            case GELU_TANH: {
+                // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), as GPT-2 writes it (opset 17 has no Gelu).
+                String cube = builder.node("Mul", List.of(builder.node("Mul", List.of(x, x)), x));
+                String inner = builder.node("Add", List.of(x, builder.node("Mul", List.of(cube, builder.floatScalar(0.044715f)))));
+                String tanh = builder.node("Tanh", List.of(builder.node("Mul", List.of(inner,
+                        builder.floatScalar((float) Math.sqrt(2 / Math.PI))))));
+                String onePlus = builder.node("Add", List.of(tanh, builder.floatScalar(1f)));
                 String prod = builder.node("Mul", List.of(x, onePlus));
                 return emit(t, "Mul", List.of(prod, builder.floatScalar(0.5f)));
             }

@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -44,8 +43,11 @@ import org.tribuo.ONNXExportable;
  * {@code onnx/encoder.onnx} for encoders) with the weights inside as float32 initializers, opset 17
  * and IR version 8, plus {@code config.json}, {@code tokenizer.json}, {@code tokenizer_config.json},
  * {@code generation_config.json} (decoders) and {@code pretrain4j.json}. Everything is written to a
- * temporary sibling folder that is renamed into place at the end, so a failure leaves nothing
- * half-written.
+ * temporary sibling folder {@code .NAME.partial-PID-N} first, so a failure leaves the target as it
+ * was. A new target is that folder renamed; over an earlier export only the files an export writes
+ * ({@link #OWN_FILES}) are renamed in one by one and a user's other files (a model card, a
+ * quantized model) are left alone. A partial folder left by a killed exporter is deleted by the
+ * next export beside it.
  */
 public final class OnnxExporter {
     /** The symbolic name of dim 0 of every input and output. */
@@ -53,7 +55,12 @@ public final class OnnxExporter {
     /** Metadata key of the run configuration JSON. */
     public static final String CONFIG_METADATA = "pretrain4j.run_configuration";
 
+    /** Every file an export may write, relative to its folder: the only files a new export replaces or removes. */
+    public static final List<String> OWN_FILES = List.of("onnx/model.onnx", "onnx/encoder.onnx", "model.safetensors",
+            "tokenizer.json", "tokenizer_config.json", "generation_config.json", "config.json", "pretrain4j.json");
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String PARTIAL = ".partial-";
 
     private OnnxExporter() {}
 
@@ -83,9 +90,12 @@ public final class OnnxExporter {
         if (Files.exists(target) && !Files.isDirectory(target)) {
             throw new IOException("cannot write the export to " + target + ": it exists and is not a folder");
         }
+        removeAbandonedPartials(parent, target.getFileName().toString());
         Path temp;
         try {
-            temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
+            // Not createTempDirectory: its mode 0700 would become the export folder's.
+            temp = Files.createDirectory(parent.resolve("." + target.getFileName() + PARTIAL + ProcessHandle.current().pid() + "-"
+                    + System.nanoTime()));
         } catch (IOException e) {
             throw new IOException("cannot write the export to " + target + ": " + e.getMessage(), e);
         }
@@ -119,6 +129,7 @@ public final class OnnxExporter {
         JsonNode tokenizerTree = JSON.readTree(tokenizerJson.toFile());
 
         files.add(writeJson(dir.resolve("config.json"), HuggingFaceConfigs.modelConfig(request, decoder, hasNsp(request))));
+        files.add(HuggingFaceWeightsExport.write(request, dir));
         files.add(writeJson(dir.resolve("tokenizer_config.json"), HuggingFaceConfigs.tokenizerConfig(request, decoder, tokenizerTree)));
         if (decoder) {
             files.add(writeJson(dir.resolve("generation_config.json"), HuggingFaceConfigs.generationConfig(request)));
@@ -229,7 +240,7 @@ public final class OnnxExporter {
         facts.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         facts.put("exported-at", OffsetDateTime.now().toString());
         facts.put("objective", request.objective());
-        facts.put("model-type", decoder ? "gpt2" : "bert");
+        facts.put("model-type", HuggingFaceWeightsExport.architecture(request.config()).modelType());
         facts.put("layers", Integer.toString(c.layers()));
         facts.put("hidden", Integer.toString(c.hidden()));
         facts.put("heads", Integer.toString(c.heads()));
@@ -246,7 +257,7 @@ public final class OnnxExporter {
         m.put(CONFIG_METADATA, request.runConfiguration());
         m.put(ONNXExportable.PROVENANCE_METADATA_FIELD, ONNXExportable.SERIALIZER.marshalAndSerialize(provenance));
         m.put("pretrain4j.objective", request.objective());
-        m.put("model_type", decoder ? "gpt2" : "bert");
+        m.put("model_type", HuggingFaceWeightsExport.architecture(request.config()).modelType());
         SpecialTokens s = request.tokenizer().specialTokens();
         putId(m, "pad_token_id", s.pad());
         putId(m, "unk_token_id", s.unk());
@@ -272,7 +283,7 @@ public final class OnnxExporter {
             throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", "pretrain4j-export-1");
-        root.put("model_type", decoder ? "gpt2" : "bert");
+        root.put("model_type", HuggingFaceWeightsExport.architecture(request.config()).modelType());
         root.put("objective", request.objective());
         root.set("run_configuration", JSON.readTree(request.runConfiguration()));
         ObjectNode prov = root.putObject("provenance");
@@ -291,24 +302,77 @@ public final class OnnxExporter {
         return file;
     }
 
+    /**
+     * Puts the written files into {@code target}: a new folder is the temporary one renamed; in an
+     * existing one each file is renamed over its namesake, then the export's own files that this
+     * export did not write (an encoder graph from an earlier encoder export) are removed. Nothing
+     * else in the folder is touched.
+     */
     private static void replace(Path temp, Path target) throws IOException {
-        Path old = null;
-        if (Files.exists(target)) {
-            old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
-            Files.move(target, old);
-        }
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target);
-        } catch (FileSystemException e) {
-            if (old != null) {
-                Files.move(old, target);
+        if (!Files.exists(target)) {
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target);
             }
-            throw e;
+            return;
         }
-        if (old != null) {
-            deleteTree(old);
+        List<String> written = new ArrayList<>();
+        for (String own : OWN_FILES) {
+            if (Files.isRegularFile(temp.resolve(own))) {
+                written.add(own);
+            }
+        }
+        try (Stream<Path> walk = Files.walk(temp)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                String relative = temp.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+                if (!written.contains(relative)) {
+                    throw new IOException("internal error: the export wrote " + relative + ", which is not in OnnxExporter.OWN_FILES");
+                }
+            }
+        }
+        boolean earlierExport = Files.isRegularFile(target.resolve("pretrain4j.json"));
+        for (String own : written) {
+            Path to = target.resolve(own);
+            Files.createDirectories(to.getParent());
+            try {
+                Files.move(temp.resolve(own), to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp.resolve(own), to, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        if (earlierExport) {
+            for (String own : OWN_FILES) {
+                if (!written.contains(own)) {
+                    Files.deleteIfExists(target.resolve(own));
+                }
+            }
+        }
+        deleteTree(temp);
+    }
+
+    /**
+     * Deletes the {@code .NAME.partial-PID-N} folders beside an export whose process is gone (an
+     * exporter killed mid-write); those of live processes, exporting right now, are left alone.
+     */
+    static void removeAbandonedPartials(Path parent, String name) {
+        String prefix = "." + name + PARTIAL;
+        try (Stream<Path> siblings = Files.list(parent)) {
+            for (Path p : siblings.filter(p -> p.getFileName().toString().startsWith(prefix) && Files.isDirectory(p)).toList()) {
+                String rest = p.getFileName().toString().substring(prefix.length());
+                int dash = rest.indexOf('-');
+                long pid;
+                try {
+                    pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
+                } catch (NumberFormatException e) {
+                    pid = -1; // an older version's random suffix: its writer is long gone
+                }
+                if (pid < 0 || !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    deleteTree(p);
+                }
+            }
+        } catch (IOException e) {
+            // Best effort: a leftover partial folder is hidden and harmless.
         }
     }
 
