@@ -234,12 +234,12 @@ public class RunData {
      * example, and counts the corpus's documents only when one is empty.
      */
     public void checkExamples(RunConfig config, Corpora corpora, Tokenizer tokenizer, ExampleLayout layout) {
-        if (!hasExample(layout, corpora.train(), tokenizer, config)) {
+        if (!hasExample(layout, corpora.tokenizedTrain(config, tokenizer), tokenizer, config)) {
             throw UserException.usage("--corpus: the training part of " + corpora.name() + " gives no examples ("
                     + documents(corpora) + " documents in all, --validation-fraction " + config.validationFraction()
                     + "); add text or lower --validation-fraction.");
         }
-        if (!hasExample(layout, corpora.validation(), tokenizer, config)) {
+        if (!hasExample(layout, corpora.tokenizedValidation(config, tokenizer), tokenizer, config)) {
             double fraction = config.validationFraction();
             long documents = documents(corpora);
             // Documents go to the held-out split independently with probability `fraction`: this many
@@ -253,7 +253,7 @@ public class RunData {
         }
     }
 
-    private static boolean hasExample(ExampleLayout layout, Corpus corpus, Tokenizer tokenizer, RunConfig config) {
+    private static boolean hasExample(ExampleLayout layout, TokenizedCorpus corpus, Tokenizer tokenizer, RunConfig config) {
         try (ExampleStream examples = source(layout, corpus, tokenizer, config).open(0)) {
             return examples.hasNext();
         } catch (CorpusException e) {
@@ -265,6 +265,9 @@ public class RunData {
     }
 
     private static long documents(Corpora corpora) {
+        if (corpora.dataset() != null) {
+            return corpora.dataset().manifest().documents();
+        }
         long n = 0;
         for (Corpus part : java.util.List.of(corpora.train(), corpora.validation())) {
             try (DocumentReader reader = part.open()) {
