@@ -112,6 +112,24 @@ final class PrepareCommandTest {
     }
 
     @Test
+    void theLibraryTrainsWholeWordMaskingFromTheDatasetAsFromTheText() throws IOException {
+        // Whole-word masking reads the word starts, which the shards keep in their .wst files.
+        org.pretrain4j.app.run.RunResult fromText = library(temp.resolve("lib-text")).corpus(corpus).tokenizer(tokenizer).build()
+                .trainWithoutExport();
+        org.pretrain4j.app.run.RunResult fromShards = library(temp.resolve("lib-shards")).dataset(dataset).build().trainWithoutExport();
+        assertThat(fromShards.steps()).isEqualTo(3);
+        assertThat(losses(temp.resolve("lib-shards"))).isEqualTo(losses(temp.resolve("lib-text")));
+        assertThat(fromText.steps()).isEqualTo(3);
+    }
+
+    static org.pretrain4j.app.PreTraining.Builder library(Path run) {
+        return org.pretrain4j.app.PreTraining.builder().objectives("mlm").property("mlm.strategy", "whole-word")
+                .property("mlm.strategy.rate", "0.3").preset("tiny").steps(3).batchSize(4).sequenceLength(32).threads(1).seed(5)
+                .set("dropout", 0.0).set("log-every", 1).set("eval-every", 3).set("eval-batches", 1).set("validation-fraction", 0.1)
+                .runDirectory(run).quiet();
+    }
+
+    @Test
     void anotherTokenizerThanTheDatasetsFailsNamingTheManifest() throws IOException {
         Path other = temp.resolve("other.json");
         CommandRun t = CommandRun.of("tokenizer", "train", "--corpus", corpus.toString(), "--vocab-size", "150", "--output", other.toString());
