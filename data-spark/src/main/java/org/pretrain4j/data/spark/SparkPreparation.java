@@ -113,6 +113,7 @@ public final class SparkPreparation {
             throw new CorpusException("cannot write the prepared dataset " + output + ": " + e.getMessage(), e);
         } catch (Exception e) {
             // Spark's job failure (SparkException) is a checked exception that Scala throws undeclared.
+            awaitIdle(spark);
             deleteQuietly(fs, temporary);
             throw userFailure(e);
         }
@@ -171,9 +172,9 @@ public final class SparkPreparation {
             while ((d = reader.next()) != null) {
                 if (writer == null) {
                     name = ShardFiles.shardName(partition, written.size());
-                    writer = new ShardWriter(fs.create(new Path(dir, name + ShardFiles.DATA), true),
-                            fs.create(new Path(dir, name + ShardFiles.INDEX), true),
-                            fs.create(new Path(dir, name + ShardFiles.WORD_STARTS), true), type, vocabularySize);
+                    writer = new ShardWriter(create(fs, new Path(dir, name + ShardFiles.DATA)),
+                            create(fs, new Path(dir, name + ShardFiles.INDEX)),
+                            create(fs, new Path(dir, name + ShardFiles.WORD_STARTS)), type, vocabularySize);
                 }
                 writer.add(d);
                 if (writer.dataBytes() >= maxShardBytes) {
@@ -186,6 +187,14 @@ public final class SparkPreparation {
             }
         }
         return written.iterator();
+    }
+
+    /**
+     * Creates a shard file only inside the existing temporary folder: a task still running after its job
+     * failed and the driver deleted the folder fails instead of creating the folder again.
+     */
+    private static OutputStream create(FileSystem fs, Path file) throws IOException {
+        return fs.createNonRecursive(file, true, 1 << 16, fs.getDefaultReplication(file), fs.getDefaultBlockSize(file), null);
     }
 
     private static WrittenShard written(int partition, int sequence, DatasetManifest.Shard s) {
@@ -225,6 +234,20 @@ public final class SparkPreparation {
             }
         }
         return new CorpusException("the Spark job failed: " + message.lines().findFirst().orElse(message), e);
+    }
+
+    /** Waits (at most a minute) until the failed job's other tasks have stopped, so none writes after the cleanup. */
+    private static void awaitIdle(SparkSession spark) {
+        spark.sparkContext().cancelAllJobs();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline && spark.sparkContext().statusTracker().getActiveStageIds().length > 0) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static void deleteQuietly(FileSystem fs, Path folder) {
