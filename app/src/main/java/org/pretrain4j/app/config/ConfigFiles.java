@@ -109,9 +109,14 @@ public final class ConfigFiles {
             Files.move(temporary, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw UserException.runtime("Cannot write " + target + ": " + e.getMessage());
+            throw UserException.runtime("Cannot write " + target + ": " + org.pretrain4j.train.IoFailures.describe(e));
         }
         return target;
+    }
+
+    /** The configuration as kebab-case keys to values (numbers, strings, booleans, the properties map). */
+    public static Map<String, Object> asMap(RunConfig config) {
+        return JSON.convertValue(config, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
     }
 
     /** The configuration as pretty JSON with kebab-case keys. */
@@ -143,7 +148,7 @@ public final class ConfigFiles {
         } catch (JsonProcessingException e) {
             throw UserException.usage(file + where(e.getLocation()) + ": " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw UserException.usage("--config: cannot read '" + file + "': " + e.getMessage());
+            throw UserException.usage("--config: cannot read '" + file + "': " + org.pretrain4j.train.IoFailures.describe(e));
         }
         if (node == null || node.isMissingNode() || node.isNull()) {
             // Most likely the wrong file, or one cut short: running the defaults silently would hide that.

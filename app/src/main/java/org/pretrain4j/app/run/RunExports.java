@@ -45,7 +45,7 @@ final class RunExports {
         try {
             return OnnxExporter.export(request, output).directory();
         } catch (IOException e) {
-            throw UserException.runtime("Cannot write the export folder '" + output + "': " + e.getMessage(), e);
+            throw UserException.runtime("Cannot write the export folder '" + output + "': " + org.pretrain4j.train.IoFailures.describe(e), e);
         }
     }
 }

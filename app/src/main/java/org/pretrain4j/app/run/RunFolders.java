@@ -80,7 +80,7 @@ final class RunFolders {
                     throw UserException.usage(option + ": '" + target + "' is not empty and not an earlier export; choose another folder.");
                 }
             } catch (IOException e) {
-                throw UserException.usage(option + ": cannot read '" + target + "': " + e.getMessage());
+                throw UserException.usage(option + ": cannot read '" + target + "': " + IoFailures.describe(e));
             }
             if (!Files.isWritable(absolute)) {
                 throw UserException.usage(option + ": '" + target + "' is not writable.");
@@ -103,7 +103,7 @@ final class RunFolders {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw UserException.usage(option + ": cannot create '" + dir + "': " + e.getMessage());
+            throw UserException.usage(option + ": cannot create '" + dir + "': " + IoFailures.describe(e));
         }
     }
 

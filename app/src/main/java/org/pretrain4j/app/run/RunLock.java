@@ -40,11 +40,24 @@ public final class RunLock implements AutoCloseable {
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
+    private final Thread onExit;
 
     private RunLock(Path file, FileChannel channel, FileLock lock) {
         this.file = file;
         this.channel = channel;
         this.lock = lock;
+        // Ctrl-C or kill (SIGTERM) is a clean exit: the JVM may halt before close() runs, so empty the
+        // file on the way out too, or the next process would report a crash that did not happen.
+        // The lock itself stays held until the process is gone.
+        this.onExit = new Thread(() -> {
+            try {
+                channel.truncate(0);
+                channel.force(true);
+            } catch (IOException e) {
+                // The next holder reports a take-over it did not need to.
+            }
+        }, "pretrain4j-run-lock");
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     /**
@@ -106,6 +119,11 @@ public final class RunLock implements AutoCloseable {
     public void close() {
         if (!channel.isOpen()) {
             return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running or about to: it empties the file too.
         }
         try {
             channel.truncate(0);

@@ -114,10 +114,10 @@ public final class ClmObjective implements Objective {
         return Map.of("logits", logits(model, model.hidden()));
     }
 
-    private static Tensor logits(ModelContext model, Tensor hidden) {
+    private Tensor logits(ModelContext model, Tensor hidden) {
         Graph g = model.graph();
         Tensor logits = g.matmul(hidden, g.transpose(model.tokenEmbedding(), 1, 0));
-        if (!model.config().outputBias()) {
+        if (!config.outputBias() || !model.config().outputBias()) {
             // GPT-2's lm_head has no bias: a model started from it keeps none, so it exports exactly.
             return logits;
         }
@@ -149,6 +149,6 @@ public final class ClmObjective implements Objective {
 
     @Override
     public String toString() {
-        return "clm" + config;
+        return "clm";
     }
 }

@@ -91,6 +91,6 @@ public final class NspObjective implements Objective {
 
     @Override
     public String toString() {
-        return "nsp" + config;
+        return "nsp";
     }
 }

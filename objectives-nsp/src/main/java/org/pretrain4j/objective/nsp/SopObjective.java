@@ -143,6 +143,6 @@ public final class SopObjective implements Objective {
 
     @Override
     public String toString() {
-        return "sop" + config;
+        return "sop{swap-probability=" + config.swapProbability() + "}";
     }
 }

@@ -82,7 +82,7 @@ public final class OnnxExporter {
         try {
             Files.createDirectories(parent);
         } catch (IOException e) {
-            throw new IOException("cannot create the export folder's parent " + parent + ": " + e.getMessage(), e);
+            throw new IOException("cannot create the export folder's parent " + parent + ": " + org.pretrain4j.train.IoFailures.describe(e), e);
         }
         if (!Files.isWritable(parent)) {
             throw new AccessDeniedException(parent.toString(), null, "cannot write the export " + target + ": " + parent + " is not writable");
@@ -97,7 +97,7 @@ public final class OnnxExporter {
             temp = Files.createDirectory(parent.resolve("." + target.getFileName() + PARTIAL + ProcessHandle.current().pid() + "-"
                     + System.nanoTime()));
         } catch (IOException e) {
-            throw new IOException("cannot write the export to " + target + ": " + e.getMessage(), e);
+            throw new IOException("cannot write the export to " + target + ": " + org.pretrain4j.train.IoFailures.describe(e), e);
         }
         try {
             ExportProvenance provenance = provenance(request, decoder);
@@ -108,7 +108,7 @@ public final class OnnxExporter {
         } catch (IOException | RuntimeException e) {
             deleteTree(temp);
             if (e instanceof IOException io) {
-                throw new IOException("cannot write the export to " + target + ": " + io.getMessage(), io);
+                throw new IOException("cannot write the export to " + target + ": " + org.pretrain4j.train.IoFailures.describe(io), io);
             }
             throw e;
         }
