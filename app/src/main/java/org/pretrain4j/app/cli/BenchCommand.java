@@ -8,12 +8,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.pretrain4j.app.UserException;
+import org.pretrain4j.app.onnx.OnnxBench;
 import org.pretrain4j.app.plugin.ObjectiveSpec;
 import org.pretrain4j.app.plugin.PluginRegistry;
-import org.pretrain4j.backend.onnx.OnnxConfig;
-import org.pretrain4j.backend.onnx.bench.BenchOptions;
-import org.pretrain4j.backend.onnx.bench.BenchResult;
-import org.pretrain4j.backend.onnx.bench.OnnxBenchmark;
 import org.pretrain4j.nn.TransformerConfig;
 import org.pretrain4j.objective.Objectives;
 import org.pretrain4j.spi.Objective;
@@ -81,12 +78,7 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw UserException.usage("--preset: " + e.getMessage());
         }
-        BenchOptions.Mode timed;
-        if (mode.equals("train")) {
-            timed = BenchOptions.Mode.TRAIN;
-        } else if (mode.equals("infer")) {
-            timed = BenchOptions.Mode.INFER;
-        } else {
+        if (!mode.equals("train") && !mode.equals("infer")) {
             throw UserException.usage("--mode: '" + mode + "' is not train or infer.");
         }
         ObjectiveSpec spec = ObjectiveSpec.parse(objective, properties);
@@ -104,27 +96,8 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Double> weights = new LinkedHashMap<>();
         spec.names().stream().filter(spec.weights()::containsKey).forEach(n -> weights.put(n, spec.weight(n)));
         Objective composed = Objectives.compose(registry.objectives(spec), weights);
-        TransformerConfig config;
-        BenchOptions options;
-        OnnxConfig onnx;
-        try {
-            onnx = OnnxConfig.parse(backend);
-            config = TransformerConfig.preset(size, vocab, seq, composed.attention()).withDropout(dropout, dropout);
-            options = new BenchOptions(batch, seq, onnx, timed, warmup, windows, stepsPerWindow, 2048, 1);
-        } catch (IllegalArgumentException e) {
-            throw UserException.usage(e.getMessage());
-        }
-        BenchResult result = OnnxBenchmark.run(preset, config, composed, options);
-        if (json) {
-            output.out().println(result.toJson());
-        } else {
-            output.out().printf("%s %s %s batch %d x %d, vocab %d, %d threads%n", result.preset(), result.objective(), result.mode(),
-                    result.batch(), result.sequenceLength(), result.vocabulary(), result.threads());
-            output.out().printf("  %,.0f tokens/s (min %,.0f, max %,.0f), %.1f ms/step%n", result.tokensPerSecond(),
-                    result.tokensPerSecondMin(), result.tokensPerSecondMax(), result.msPerStep());
-            output.out().printf("  model %.1f GFLOP/s, GEMM %.1f GFLOP/s, MFU %.3f, peak RSS %.0f MB%n", result.modelGflopsPerSecond(),
-                    result.gemmGflopsPerSecond(), result.mfu(), result.peakRssMb());
-        }
+        output.out().print(OnnxBench.run(new OnnxBench.Settings(preset, size, vocab, seq, dropout, composed, backend,
+                mode.equals("train"), batch, warmup, windows, stepsPerWindow), json));
         output.out().flush();
         return 0;
     }

@@ -12,6 +12,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.pretrain4j.spi.Backend;
 import org.pretrain4j.spi.BackendFactory;
+import org.pretrain4j.spi.ExportFormat;
+import org.pretrain4j.spi.ExportFormatFactory;
 import org.pretrain4j.spi.MaskingStrategy;
 import org.pretrain4j.spi.MaskingStrategyFactory;
 import org.pretrain4j.spi.Objective;
@@ -26,15 +28,18 @@ public final class PluginRegistry implements PluginLookup {
     private final Map<String, ObjectiveFactory> objectives;
     private final Map<String, MaskingStrategyFactory> maskingStrategies;
     private final Map<String, BackendFactory> backends;
+    private final Map<String, ExportFormatFactory> exportFormats;
 
     @Inject
     public PluginRegistry(
             Map<String, ObjectiveFactory> objectives,
             Map<String, MaskingStrategyFactory> maskingStrategies,
-            Map<String, BackendFactory> backends) {
+            Map<String, BackendFactory> backends,
+            Map<String, ExportFormatFactory> exportFormats) {
         this.objectives = new TreeMap<>(objectives);
         this.maskingStrategies = new TreeMap<>(maskingStrategies);
         this.backends = new TreeMap<>(backends);
+        this.exportFormats = new TreeMap<>(exportFormats);
     }
 
     public Map<String, ObjectiveFactory> objectives() {
@@ -47,6 +52,21 @@ public final class PluginRegistry implements PluginLookup {
 
     public Map<String, BackendFactory> backends() {
         return backends;
+    }
+
+    public Map<String, ExportFormatFactory> exportFormats() {
+        return exportFormats;
+    }
+
+    public ExportFormatFactory exportFormatFactory(String name) {
+        return find("export format", exportFormats, name);
+    }
+
+    /** Creates the named export format with its properties (keys without the format prefix). */
+    public ExportFormat exportFormat(String name, Map<String, String> properties) {
+        ExportFormatFactory factory = exportFormatFactory(name);
+        checkKeys("export format", name, factory.properties(), properties);
+        return factory.create(Map.copyOf(properties));
     }
 
     public ObjectiveFactory objectiveFactory(String name) {

@@ -41,16 +41,18 @@ public class RunService {
     private final RunSetup setups;
     private final RunLifecycle lifecycle;
     private final RunEvaluation evaluation;
+    private final RunExports exports;
     private final FillMaskDemo demo;
 
     /** A fill-mask example shown after training. */
     public record Example(String text, List<List<Candidate>> candidates) {}
 
     @Inject
-    RunService(RunSetup setups, RunLifecycle lifecycle, RunEvaluation evaluation, FillMaskDemo demo) {
+    RunService(RunSetup setups, RunLifecycle lifecycle, RunEvaluation evaluation, RunExports exports, FillMaskDemo demo) {
         this.setups = requireNonNull(setups, "setups is null");
         this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
         this.evaluation = requireNonNull(evaluation, "evaluation is null");
+        this.exports = requireNonNull(exports, "exports is null");
         this.demo = requireNonNull(demo, "demo is null");
     }
 
@@ -112,13 +114,18 @@ public class RunService {
         return evaluation.evaluate(config, dir, batches);
     }
 
-    /** Exports the newest checkpoint of a run into {@code output}. */
+    /** Exports the newest checkpoint of a run into {@code output} in every export format that fits the model. */
     public Path export(Path runDirectory, Path output) {
+        return export(runDirectory, output, List.of());
+    }
+
+    /** Exports the newest checkpoint of a run into {@code output} in the named formats (empty: every one that fits). */
+    public Path export(Path runDirectory, Path output, List<String> formats) {
         Path dir = RunFolders.existingRun(runDirectory);
         RunFolders.checkWritableTarget(output, "--output");
         RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG));
         Setup setup = setups.setup(config, dir, false);
-        return RunExports.exportNewest(setup, output);
+        return exports.exportNewest(setup, output, List.copyOf(formats));
     }
 
     /** A fill-mask example on the export of an encoder run; empty for decoders or when none applies. */
@@ -134,7 +141,7 @@ public class RunService {
         if (export && result.completed()) {
             Path checkpoint = result.lastCheckpoint()
                     .orElseThrow(() -> UserException.runtime("The run wrote no checkpoint to export."));
-            exported = RunExports.exportCheckpoint(setup, checkpoint, setup.runDirectory().resolve(EXPORT));
+            exported = exports.exportCheckpoint(setup, checkpoint, setup.runDirectory().resolve(EXPORT));
         }
         Map<String, Double> metrics = new TreeMap<>();
         result.lastEvaluation().ifPresent(e -> {

@@ -3,6 +3,7 @@ package org.pretrain4j.backend.onnx.export;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.pretrain4j.spi.ExportRequest;
 import org.pretrain4j.nn.TransformerConfig;
 import org.pretrain4j.text.SpecialTokens;
 import org.pretrain4j.text.Tokenizer;

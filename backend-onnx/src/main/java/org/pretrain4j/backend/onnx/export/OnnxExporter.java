@@ -35,6 +35,8 @@ import org.pretrain4j.graph.Program;
 import org.pretrain4j.graph.Tensor;
 import org.pretrain4j.nn.TransformerConfig;
 import org.pretrain4j.spi.AttentionKind;
+import org.pretrain4j.spi.ExportFolder;
+import org.pretrain4j.spi.ExportRequest;
 import org.pretrain4j.text.SpecialTokens;
 import org.pretrain4j.text.Tokenizer;
 import org.tribuo.ONNXExportable;
@@ -43,9 +45,10 @@ import org.tribuo.ONNXExportable;
  * Writes an export folder as {@code EXPORT.md} describes: {@code onnx/model.onnx} (and
  * {@code onnx/encoder.onnx} for encoders) with the weights inside as float32 initializers, opset 17
  * and IR version 8, plus {@code config.json}, {@code tokenizer.json}, {@code tokenizer_config.json},
- * {@code generation_config.json} (decoders) and {@code pretrain4j.json}. Everything is written to a
- * temporary sibling folder that is renamed into place at the end, so a failure leaves nothing
- * half-written.
+ * {@code generation_config.json} (decoders) and {@code pretrain4j.json}. {@link #export} writes a
+ * whole folder through {@link ExportFolder} (a temporary sibling folder renamed into place at the
+ * end, so a failure leaves nothing half-written); {@link #writeInto} adds the files to a folder
+ * that other export formats share.
  */
 public final class OnnxExporter {
     /** The symbolic name of dim 0 of every input and output. */
@@ -70,38 +73,38 @@ public final class OnnxExporter {
         Path target = requireNonNull(directory, "directory is null").toAbsolutePath().normalize();
         boolean decoder = request.config().attention() == AttentionKind.CAUSAL;
         validate(request, decoder);
+        ExportProvenance provenance = provenance(request, decoder);
+        List<Path> written = ExportFolder.write(target, temp -> writeAll(request, decoder, provenance, temp));
+        return new ExportResult(target, written, provenance);
+    }
 
-        Path parent = target.getParent();
-        try {
-            Files.createDirectories(parent);
-        } catch (IOException e) {
-            throw new IOException("cannot create the export folder's parent " + parent + ": " + e.getMessage(), e);
+    /**
+     * Writes the ONNX files into {@code directory}, an existing folder another export format may
+     * have started: the shared Hugging Face files ({@code config.json}, the tokenizer files) only
+     * where they are absent. The entry of {@link OnnxExportFormat}.
+     */
+    public static List<Path> writeInto(ExportRequest request, Path directory) throws IOException {
+        requireNonNull(request, "request is null");
+        requireNonNull(directory, "directory is null");
+        boolean decoder = request.config().attention() == AttentionKind.CAUSAL;
+        validate(request, decoder);
+        return writeAll(request, decoder, provenance(request, decoder), directory);
+    }
+
+    /** The files an export of {@code request} holds, relative to the folder. */
+    static List<String> files(ExportRequest request) {
+        boolean decoder = request.config().attention() == AttentionKind.CAUSAL;
+        List<String> files = new ArrayList<>();
+        files.add("onnx/model.onnx");
+        if (request.encoder() != null) {
+            files.add("onnx/encoder.onnx");
         }
-        if (!Files.isWritable(parent)) {
-            throw new AccessDeniedException(parent.toString(), null, "cannot write the export " + target + ": " + parent + " is not writable");
+        files.addAll(List.of("tokenizer.json", "config.json", "tokenizer_config.json"));
+        if (decoder) {
+            files.add("generation_config.json");
         }
-        if (Files.exists(target) && !Files.isDirectory(target)) {
-            throw new IOException("cannot write the export to " + target + ": it exists and is not a folder");
-        }
-        Path temp;
-        try {
-            temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
-        } catch (IOException e) {
-            throw new IOException("cannot write the export to " + target + ": " + e.getMessage(), e);
-        }
-        try {
-            ExportProvenance provenance = provenance(request, decoder);
-            List<Path> files = writeAll(request, decoder, provenance, temp);
-            replace(temp, target);
-            List<Path> written = files.stream().map(f -> target.resolve(temp.relativize(f))).toList();
-            return new ExportResult(target, written, provenance);
-        } catch (IOException | RuntimeException e) {
-            deleteTree(temp);
-            if (e instanceof IOException io) {
-                throw new IOException("cannot write the export to " + target + ": " + io.getMessage(), io);
-            }
-            throw e;
-        }
+        files.add("pretrain4j.json");
+        return files;
     }
 
     private static List<Path> writeAll(ExportRequest request, boolean decoder, ExportProvenance provenance, Path dir) throws IOException {
@@ -114,17 +117,26 @@ public final class OnnxExporter {
             files.add(writeModel(request.encoder(), request, metadata, "encoder", onnx.resolve("encoder.onnx"), decoder));
         }
         Path tokenizerJson = dir.resolve("tokenizer.json");
-        request.tokenizer().save(tokenizerJson);
-        files.add(tokenizerJson);
+        if (!Files.exists(tokenizerJson)) {
+            request.tokenizer().save(tokenizerJson);
+            files.add(tokenizerJson);
+        }
         JsonNode tokenizerTree = JSON.readTree(tokenizerJson.toFile());
 
-        files.add(writeJson(dir.resolve("config.json"), HuggingFaceConfigs.modelConfig(request, decoder, hasNsp(request))));
-        files.add(writeJson(dir.resolve("tokenizer_config.json"), HuggingFaceConfigs.tokenizerConfig(request, decoder, tokenizerTree)));
+        writeShared(files, dir.resolve("config.json"), HuggingFaceConfigs.modelConfig(request, decoder, hasNsp(request)));
+        writeShared(files, dir.resolve("tokenizer_config.json"), HuggingFaceConfigs.tokenizerConfig(request, decoder, tokenizerTree));
         if (decoder) {
-            files.add(writeJson(dir.resolve("generation_config.json"), HuggingFaceConfigs.generationConfig(request)));
+            writeShared(files, dir.resolve("generation_config.json"), HuggingFaceConfigs.generationConfig(request));
         }
         files.add(writeJson(dir.resolve("pretrain4j.json"), pretrain4jJson(request, provenance, metadata, decoder)));
         return files;
+    }
+
+    /** A Hugging Face file another format of the same export may already have written (with the same content). */
+    private static void writeShared(List<Path> files, Path file, JsonNode node) throws IOException {
+        if (!Files.exists(file)) {
+            files.add(writeJson(file, node));
+        }
     }
 
     private static boolean hasNsp(ExportRequest request) {
@@ -289,44 +301,6 @@ public final class OnnxExporter {
     private static Path writeJson(Path file, JsonNode node) throws IOException {
         Files.writeString(file, JSON.writeValueAsString(node) + "\n", StandardCharsets.UTF_8);
         return file;
-    }
-
-    private static void replace(Path temp, Path target) throws IOException {
-        Path old = null;
-        if (Files.exists(target)) {
-            old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
-            Files.move(target, old);
-        }
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target);
-        } catch (FileSystemException e) {
-            if (old != null) {
-                Files.move(old, target);
-            }
-            throw e;
-        }
-        if (old != null) {
-            deleteTree(old);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // Best effort: the partial folder is hidden and named as such.
-        }
     }
 
     static String libraryVersion() {

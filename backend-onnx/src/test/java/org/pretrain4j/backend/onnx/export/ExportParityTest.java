@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pretrain4j.spi.ExportRequest;
 import org.pretrain4j.backend.onnx.OnnxBackend;
 import org.pretrain4j.backend.onnx.OnnxConfig;
 import org.pretrain4j.data.Batch;

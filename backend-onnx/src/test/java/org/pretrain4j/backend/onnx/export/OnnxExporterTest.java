@@ -23,6 +23,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pretrain4j.spi.ExportRequest;
 import org.pretrain4j.backend.onnx.OnnxBackend;
 import org.pretrain4j.backend.onnx.OnnxConfig;
 import org.pretrain4j.graph.Executable;
