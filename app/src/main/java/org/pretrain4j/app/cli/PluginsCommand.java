@@ -96,7 +96,7 @@ final class PluginsCommand implements Callable<Integer> {
             return properties;
         }
         var all = new java.util.ArrayList<PropertySpec>();
-        all.add(new PropertySpec("weight", "1", "Weight of this objective's loss when objectives are combined with '+'."));
+        all.add(new PropertySpec(ObjectiveFactory.WEIGHT, "1", "Weight of this objective's loss when objectives are combined with '+'."));
         all.addAll(properties);
         return all;
     }

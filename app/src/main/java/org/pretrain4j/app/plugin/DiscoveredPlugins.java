@@ -37,6 +37,13 @@ public record DiscoveredPlugins(
         checkUnique("masking strategy", maskingStrategies, MaskingStrategyFactory::name);
         checkUnique("backend", backends, BackendFactory::name);
         checkUnique("export format", exportFormats, ExportFormatFactory::name);
+        for (ObjectiveFactory f : objectives) {
+            if (f.properties().stream().anyMatch(p -> p.key().equals(ObjectiveFactory.WEIGHT))) {
+                throw UserException.usage("The objective plugin " + describe(f) + " declares the property '" + ObjectiveFactory.WEIGHT
+                        + "', which it would never see: '" + f.name() + "." + ObjectiveFactory.WEIGHT
+                        + "' is the weight of its loss, read by the composition. Remove it from properties().");
+            }
+        }
     }
 
     /** Plugins without export formats. */
