@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
-import org.pretrain4j.app.UserException;
 import org.pretrain4j.app.TokenizerFiles;
+import org.pretrain4j.app.UserException;
 import org.pretrain4j.app.onnx.OnnxRuntimeSessions;
 import org.pretrain4j.text.Tokenizer;
 

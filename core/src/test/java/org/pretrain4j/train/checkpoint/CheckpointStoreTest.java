@@ -16,8 +16,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pretrain4j.graph.HostTensor;
-import org.pretrain4j.train.TrainerConfig;
 import org.pretrain4j.train.DataPosition;
+import org.pretrain4j.train.TrainerConfig;
 
 final class CheckpointStoreTest {
     @TempDir
