@@ -93,16 +93,12 @@ public final class OnnxExporter {
 
     /** The files an export of {@code request} holds, relative to the folder. */
     static List<String> files(ExportRequest request) {
-        boolean decoder = request.config().attention() == AttentionKind.CAUSAL;
         List<String> files = new ArrayList<>();
         files.add("onnx/model.onnx");
         if (request.encoder() != null) {
             files.add("onnx/encoder.onnx");
         }
-        files.addAll(List.of("tokenizer.json", "config.json", "tokenizer_config.json"));
-        if (decoder) {
-            files.add("generation_config.json");
-        }
+        files.addAll(HuggingFaceFolder.files(request));
         files.add("pretrain4j.json");
         return files;
     }
@@ -116,27 +112,9 @@ public final class OnnxExporter {
         if (request.encoder() != null) {
             files.add(writeModel(request.encoder(), request, metadata, "encoder", onnx.resolve("encoder.onnx"), decoder));
         }
-        Path tokenizerJson = dir.resolve("tokenizer.json");
-        if (!Files.exists(tokenizerJson)) {
-            request.tokenizer().save(tokenizerJson);
-            files.add(tokenizerJson);
-        }
-        JsonNode tokenizerTree = JSON.readTree(tokenizerJson.toFile());
-
-        writeShared(files, dir.resolve("config.json"), HuggingFaceConfigs.modelConfig(request, decoder, hasNsp(request)));
-        writeShared(files, dir.resolve("tokenizer_config.json"), HuggingFaceConfigs.tokenizerConfig(request, decoder, tokenizerTree));
-        if (decoder) {
-            writeShared(files, dir.resolve("generation_config.json"), HuggingFaceConfigs.generationConfig(request));
-        }
+        files.addAll(HuggingFaceFolder.writeShared(request, dir));
         files.add(writeJson(dir.resolve("pretrain4j.json"), pretrain4jJson(request, provenance, metadata, decoder)));
         return files;
-    }
-
-    /** A Hugging Face file another format of the same export may already have written (with the same content). */
-    private static void writeShared(List<Path> files, Path file, JsonNode node) throws IOException {
-        if (!Files.exists(file)) {
-            files.add(writeJson(file, node));
-        }
     }
 
     private static boolean hasNsp(ExportRequest request) {
