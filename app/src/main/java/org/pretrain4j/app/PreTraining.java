@@ -198,6 +198,16 @@ public final class PreTraining {
             return this;
         }
 
+        /**
+         * Starts from a published model folder (Hugging Face BERT, RoBERTa or GPT-2: config.json,
+         * model.safetensors or pytorch_model.bin, the tokenizer files) or a pretrain4j export, as
+         * {@code --init-from}: the model's sizes and tokenizer come from it.
+         */
+        public Builder initFrom(Path modelFolder) {
+            settings.put("init-from", modelFolder.toString());
+            return this;
+        }
+
         /** Any configuration key of {@link RunConfig} in kebab-case, e.g. "eval-every". */
         public Builder set(String key, Object value) {
             settings.put(requireNonNull(key, "key is null"), value);

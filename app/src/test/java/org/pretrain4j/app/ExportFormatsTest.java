@@ -49,11 +49,12 @@ final class ExportFormatsTest {
 
         assertThat(json.exitCode()).as(json.err()).isZero();
         JsonNode formats = JSON.readTree(json.out()).path("export_formats");
-        assertThat(formats.findValuesAsText("name")).containsExactly("decoders-only", "onnx", "weight-list");
+        assertThat(formats.findValuesAsText("name")).containsExactly("decoders-only", "onnx", "safetensors", "weight-list");
         JsonNode onnx = formats.get(1);
         assertThat(onnx.path("class").asText()).isEqualTo("org.pretrain4j.backend.onnx.export.OnnxExportFormatFactory");
         assertThat(onnx.path("description").asText()).contains("ONNX");
-        assertThat(formats.get(2).path("properties").findValuesAsText("key")).containsExactly("separator");
+        assertThat(formats.get(2).path("class").asText()).isEqualTo("org.pretrain4j.backend.onnx.export.SafetensorsExportFormatFactory");
+        assertThat(formats.get(3).path("properties").findValuesAsText("key")).containsExactly("separator");
         assertThat(text.out()).contains("Export formats (export --format").contains("weight-list").contains("onnx");
     }
 
@@ -70,6 +71,18 @@ final class ExportFormatsTest {
                 .anySatisfy(line -> assertThat(line).startsWith("embeddings"));
         CommandRun fill = CommandRun.of("fill-mask", "--model", out.toString(), "The [MASK] adopts the budget.");
         assertThat(fill.exitCode()).as(fill.err()).isZero();
+    }
+
+    @Test
+    void safetensorsAloneWritesTheHuggingFaceFolderWithoutOnnx() throws Exception {
+        Path out = temp.resolve("hf-only");
+        CommandRun r = CommandRun.of("export", "--run-dir", run.toString(), "--output", out.toString(), "--format", "safetensors");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        try (var files = Files.list(out)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json");
+        }
     }
 
     @Test
@@ -92,6 +105,7 @@ final class ExportFormatsTest {
 
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(out.resolve("onnx").resolve("model.onnx")).exists();
+        assertThat(out.resolve("model.safetensors")).exists();
         assertThat(out.resolve("weight-list.txt")).exists();
         assertThat(out.resolve("decoders-only.txt")).doesNotExist();
     }

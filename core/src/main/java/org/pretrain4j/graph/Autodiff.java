@@ -236,6 +236,17 @@ public final class Autodiff {
                 Tensor xPdf = g.mul(g.mul(x, pdf), g.scalar(1 / Math.sqrt(2 * Math.PI)));
                 return g.mul(dy, g.add(cdf, xPdf));
             }
+            case GELU_TANH: {
+                // u = c (x + a x^3), t = tanh u: d = 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 a x^2)
+                double c = Math.sqrt(2 / Math.PI);
+                double a = 0.044715;
+                Tensor x2 = g.mul(x, x);
+                Tensor t = g.tanh(g.mul(g.add(x, g.mul(g.mul(x2, x), g.scalar(a))), g.scalar(c)));
+                Tensor outer = g.mul(g.add(t, g.scalar(1)), g.scalar(0.5));
+                Tensor inner = g.mul(g.mul(g.mul(x, g.sub(g.scalar(1), g.mul(t, t))), g.scalar(0.5 * c)),
+                        g.add(g.mul(x2, g.scalar(3 * a)), g.scalar(1)));
+                return g.mul(dy, g.add(outer, inner));
+            }
             default:
                 throw new GraphException("Autodiff: " + fn + " is not differentiable");
         }

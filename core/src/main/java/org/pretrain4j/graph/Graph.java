@@ -115,6 +115,11 @@ public final class Graph {
     public Tensor erf(Tensor x) { return unary(Op.UnaryFn.ERF, x); }
     /** Exact GELU: x * Phi(x). */
     public Tensor gelu(Tensor x) { return unary(Op.UnaryFn.GELU, x); }
+    /**
+     * GELU's tanh approximation, {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}: GPT-2's
+     * {@code gelu_new}, which its published weights were trained with.
+     */
+    public Tensor geluTanh(Tensor x) { return unary(Op.UnaryFn.GELU_TANH, x); }
     public Tensor not(Tensor x) { return unary(Op.UnaryFn.NOT, x); }
 
     public Tensor binary(Op.BinaryFn fn, Tensor a, Tensor b) {

@@ -115,7 +115,7 @@ public sealed interface Op {
     record Dropout(double rate, long salt) implements Op {}
 
     /** Unary functions. */
-    enum UnaryFn { NEG, EXP, LOG, SQRT, TANH, ERF, GELU, NOT }
+    enum UnaryFn { NEG, EXP, LOG, SQRT, TANH, ERF, GELU, GELU_TANH, NOT }
 
     /** Binary arithmetic. */
     enum BinaryFn { ADD, SUB, MUL, DIV, MAX, MIN }

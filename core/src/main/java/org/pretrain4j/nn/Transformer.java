@@ -196,7 +196,7 @@ public final class Transformer implements ModelContext {
     }
 
     private void buildFull() {
-        Tensor positions = graph.arange(inputIds, 1);
+        Tensor positions = config.robertaPositions() ? robertaPositions() : graph.arange(inputIds, 1);
         Tensor x = embed(positions);
         Tensor bias = causal() ? causalBias(attentionMask, graph.arange(inputIds, 1), null) : paddingBias(attentionMask);
         for (int layer = 0; layer < config.layers(); layer++) {
@@ -242,6 +242,20 @@ public final class Transformer implements ModelContext {
             x = Layers.layerNorm(graph, "embeddings/layer_norm", x, config.layerNormEpsilon());
         }
         return dropout(x, "embeddings", config.hiddenDropout());
+    }
+
+    /**
+     * RoBERTa's position ids, {@code cumsum(mask) * mask + padding index}: tokens count from the row
+     * after the padding index, padding sits on it. The cumulative sum is a product with the
+     * upper-triangular matrix of ones ({@code [S, S]}, small next to the attention scores).
+     */
+    private Tensor robertaPositions() {
+        Tensor index = graph.arange(inputIds, 1);
+        Tensor upper = graph.cast(graph.lessOrEqual(graph.unsqueeze(index, 1), graph.unsqueeze(index, 0)), DType.FLOAT32);
+        Tensor mask = graph.cast(attentionMask, DType.FLOAT32);
+        Tensor counts = graph.matmul(graph.unsqueeze(mask, 1), upper);
+        Tensor cumulative = graph.cast(graph.reshapeLike(counts, mask), DType.INT64);
+        return graph.add(graph.mul(cumulative, attentionMask), graph.scalarLong(config.paddingPositionIndex()));
     }
 
     /** {@code [batch, 1, 1, keys]}: 0 where the key is a token, a large negative where it is padding. */
@@ -329,7 +343,7 @@ public final class Transformer implements ModelContext {
 
     private Tensor feedForward(String prefix, Tensor x) {
         double std = config.initializerRange();
-        Tensor inner = graph.gelu(Layers.dense(graph, prefix + "/ffn/intermediate", x, config.ffn(), std));
+        Tensor inner = config.activation().apply(graph, Layers.dense(graph, prefix + "/ffn/intermediate", x, config.ffn(), std));
         Tensor out = Layers.dense(graph, prefix + "/ffn/output", inner, config.hidden(), std);
         return dropout(out, prefix + "/ffn/output", config.hiddenDropout());
     }

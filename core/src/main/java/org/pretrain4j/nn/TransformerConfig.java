@@ -5,6 +5,12 @@ import org.pretrain4j.spi.AttentionKind;
 /**
  * Sizes and options of the shared transformer. Causal attention builds a pre-LN GPT decoder,
  * bidirectional a post-LN BERT encoder.
+ *
+ * <p>The last three options let published checkpoints run as they were trained: the feed-forward
+ * {@code activation} (GPT-2 uses {@code gelu_new}); {@code paddingPositionIndex}, -1 for
+ * positions 0, 1, ... (BERT, GPT-2) or RoBERTa's padding index, positions then being
+ * {@code cumsum(mask) * mask + paddingPositionIndex}; and {@code outputBias}, whether the causal
+ * decoder adds a bias to the tied output projection (GPT-2 has none).
  */
 public record TransformerConfig(
         int layers,
@@ -18,9 +24,17 @@ public record TransformerConfig(
         double hiddenDropout,
         double attentionDropout,
         double layerNormEpsilon,
-        double initializerRange) {
+        double initializerRange,
+        Activation activation,
+        int paddingPositionIndex,
+        boolean outputBias) {
 
     public TransformerConfig {
+        java.util.Objects.requireNonNull(activation, "activation is null");
+        if (paddingPositionIndex < -1 || paddingPositionIndex >= maxPositions - 1) {
+            throw new IllegalArgumentException("paddingPositionIndex " + paddingPositionIndex + " must be -1 or a row of the "
+                    + maxPositions + " position embeddings below the last");
+        }
         positive("layers", layers);
         positive("hidden", hidden);
         positive("heads", heads);
@@ -36,6 +50,24 @@ public record TransformerConfig(
         }
     }
 
+    /** The options of the presets: exact GELU, positions from 0, an output bias on the causal decoder. */
+    public TransformerConfig(int layers, int hidden, int heads, int ffn, int vocabularySize, int maxPositions,
+            int typeVocabularySize, AttentionKind attention, double hiddenDropout, double attentionDropout,
+            double layerNormEpsilon, double initializerRange) {
+        this(layers, hidden, heads, ffn, vocabularySize, maxPositions, typeVocabularySize, attention, hiddenDropout,
+                attentionDropout, layerNormEpsilon, initializerRange, Activation.GELU, -1, true);
+    }
+
+    /** Whether positions follow RoBERTa (offset past the padding index, counted over tokens only). */
+    public boolean robertaPositions() {
+        return paddingPositionIndex >= 0;
+    }
+
+    /** The longest sequence the position table holds (RoBERTa's first positions are taken by padding). */
+    public int usablePositions() {
+        return paddingPositionIndex >= 0 ? maxPositions - paddingPositionIndex - 1 : maxPositions;
+    }
+
     /** Width of one attention head. */
     public int headSize() {
         return hidden / heads;
@@ -46,9 +78,9 @@ public record TransformerConfig(
      * table (the graph cannot tell at build time: the sequence dim is symbolic).
      */
     public void checkSequenceLength(int sequenceLength) {
-        if (sequenceLength <= 0 || sequenceLength > maxPositions) {
+        if (sequenceLength <= 0 || sequenceLength > usablePositions()) {
             throw new IllegalArgumentException("sequence length " + sequenceLength + " does not fit the model: it must be in [1, "
-                    + maxPositions + "], the number of position embeddings (max positions)");
+                    + usablePositions() + "], the number of position embeddings (max positions)");
         }
     }
 
@@ -62,7 +94,7 @@ public record TransformerConfig(
     /** The same configuration with other dropout rates. */
     public TransformerConfig withDropout(double hidden, double attention) {
         return new TransformerConfig(layers, this.hidden, heads, ffn, vocabularySize, maxPositions, typeVocabularySize,
-                this.attention, hidden, attention, layerNormEpsilon, initializerRange);
+                this.attention, hidden, attention, layerNormEpsilon, initializerRange, activation, paddingPositionIndex, outputBias);
     }
 
     private static void positive(String name, int v) {

@@ -20,7 +20,9 @@ import java.util.stream.IntStream;
  * GPT-2's byte-level BPE as Hugging Face tokenizers runs it: no normaliser, the GPT-2
  * pre-tokenisation pattern (no prefix space), each UTF-8 byte mapped to a printable character,
  * then merges applied lowest rank first (leftmost among equal ranks). {@code <|endoftext|>} is
- * bos, eos and pad. Immutable and thread-safe.
+ * bos, eos and pad. A RoBERTa vocabulary ({@link #roberta}) has {@code <s> </s> <pad> <unk> <mask>}
+ * instead and its post-processor: {@code <s> A </s>}, pairs {@code <s> A </s></s> B </s>}.
+ * Immutable and thread-safe.
  */
 public final class ByteLevelBpeTokenizer implements Tokenizer {
     /** The end-of-text token. */
@@ -40,6 +42,8 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
     private final boolean trimOffsets;
     private final boolean postAddPrefixSpace;
+    private final boolean robertaProcessing;
+    private final Set<String> lstripTokens;
 
     /**
      * Creates a tokenizer from a vocabulary (index = id), merges in rank order (pairs of token
@@ -56,7 +60,19 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
      */
     ByteLevelBpeTokenizer(List<String> vocab, List<String[]> merges, Map<String, Integer> addedTokens, boolean trimOffsets,
             boolean postAddPrefixSpace) {
+        this(vocab, merges, addedTokens, trimOffsets, postAddPrefixSpace, null, false, Set.of());
+    }
+
+    /**
+     * The full form: {@code special} null means GPT-2's roles ({@code <|endoftext|>}); {@code robertaProcessing}
+     * wraps {@link #encodeForModel} in cls and sep; {@code lstripTokens} are added tokens that take the
+     * whitespace before them.
+     */
+    ByteLevelBpeTokenizer(List<String> vocab, List<String[]> merges, Map<String, Integer> addedTokens, boolean trimOffsets,
+            boolean postAddPrefixSpace, SpecialTokens special, boolean robertaProcessing, Set<String> lstripTokens) {
         this.trimOffsets = trimOffsets;
+        this.robertaProcessing = robertaProcessing;
+        this.lstripTokens = Set.copyOf(lstripTokens);
         this.postAddPrefixSpace = postAddPrefixSpace;
         this.vocab = List.copyOf(vocab);
         Map<String, Integer> map = new HashMap<>(this.vocab.size() * 2);
@@ -86,9 +102,48 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         }
         this.addedTokens = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(addedTokens, "addedTokens is null")));
         this.specialIds = Set.copyOf(new HashSet<>(this.addedTokens.values()));
-        this.splitter = new AddedTokens(this.addedTokens);
+        this.splitter = new AddedTokens(this.addedTokens, this.lstripTokens, Set.of());
         int eot = map.getOrDefault(END_OF_TEXT, -1);
-        this.specialTokens = new SpecialTokens(eot, -1, -1, -1, -1, eot, eot);
+        this.specialTokens = special != null ? special : new SpecialTokens(eot, -1, -1, -1, -1, eot, eot);
+        if (robertaProcessing && (specialTokens.cls() < 0 || specialTokens.sep() < 0)) {
+            throw new IllegalArgumentException("RoBERTa post-processing needs cls and sep tokens in the vocabulary");
+        }
+        for (int id : new int[] {specialTokens.pad(), specialTokens.unk(), specialTokens.cls(), specialTokens.sep(), specialTokens.mask(),
+            specialTokens.bos(), specialTokens.eos()}) {
+            if (id >= this.vocab.size()) {
+                throw new IllegalArgumentException("special token id " + id + " is outside the vocabulary of " + this.vocab.size());
+            }
+        }
+    }
+
+    /**
+     * A RoBERTa tokenizer: {@code <s> <pad> </s> <unk> <mask>} found by name in the vocabulary (each must be
+     * there), {@code <mask>} taking the whitespace before it when {@code maskLstrip}, and the
+     * {@code <s> A </s>} post-processor.
+     */
+    public static ByteLevelBpeTokenizer roberta(List<String> vocab, List<String[]> merges, boolean maskLstrip) {
+        Map<String, Integer> added = new LinkedHashMap<>();
+        for (String token : List.of("<s>", "<pad>", "</s>", "<unk>", "<mask>")) {
+            int id = vocab.indexOf(token);
+            if (id < 0) {
+                throw new IllegalArgumentException("a RoBERTa vocabulary needs " + token);
+            }
+            added.put(token, id);
+        }
+        SpecialTokens special = new SpecialTokens(added.get("<pad>"), added.get("<unk>"), added.get("<s>"), added.get("</s>"),
+                added.get("<mask>"), added.get("<s>"), added.get("</s>"));
+        return new ByteLevelBpeTokenizer(vocab, merges, added, true, false, special, true,
+                maskLstrip ? Set.of("<mask>") : Set.of());
+    }
+
+    /** True when {@link #encodeForModel} adds RoBERTa's {@code <s> ... </s>}. */
+    public boolean robertaProcessing() {
+        return robertaProcessing;
+    }
+
+    /** Added tokens that take the whitespace before them ({@code lstrip}). */
+    Set<String> lstripTokens() {
+        return lstripTokens;
     }
 
     private static long pair(int a, int b) {
@@ -292,7 +347,34 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
 
     @Override
     public Encoding encodeForModel(String text) {
-        return encode(text);
+        Encoding e = encode(text);
+        if (!robertaProcessing) {
+            return e;
+        }
+        EncodingBuilder out = new EncodingBuilder(e.length() + 2);
+        out.add(specialTokens.cls(), 0, 0, true);
+        out.addAll(e);
+        out.add(specialTokens.sep(), 0, 0, true);
+        return out.build();
+    }
+
+    /** RoBERTa: {@code <s> a </s></s> b </s>}, every type id 0 (RoBERTa has one token type); GPT-2: {@code a b}, type ids 0 then 1. */
+    @Override
+    public PairEncoding encodePairForModel(String a, String b) {
+        if (!robertaProcessing) {
+            return Tokenizer.super.encodePairForModel(a, b);
+        }
+        Encoding ea = encode(a);
+        Encoding eb = encode(b);
+        EncodingBuilder out = new EncodingBuilder(ea.length() + eb.length() + 4);
+        out.add(specialTokens.cls(), 0, 0, true);
+        out.addAll(ea);
+        out.add(specialTokens.sep(), 0, 0, true);
+        out.add(specialTokens.sep(), 0, 0, true);
+        out.addAll(eb);
+        out.add(specialTokens.sep(), 0, 0, true);
+        Encoding e = out.build();
+        return new PairEncoding(e, new int[e.length()]);
     }
 
     @Override

@@ -41,13 +41,17 @@ final class HuggingFaceJson {
     }
 
     private static List<Object> addedTokens(Map<String, Integer> tokens) {
+        return addedTokens(tokens, java.util.Set.of());
+    }
+
+    private static List<Object> addedTokens(Map<String, Integer> tokens, java.util.Set<String> lstrip) {
         List<Object> list = new ArrayList<>();
         tokens.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> {
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("id", e.getValue());
             t.put("content", e.getKey());
             t.put("single_word", false);
-            t.put("lstrip", false);
+            t.put("lstrip", lstrip.contains(e.getKey()));
             t.put("rstrip", false);
             t.put("normalized", false);
             t.put("special", true);
@@ -106,10 +110,21 @@ final class HuggingFaceJson {
     }
 
     private static Map<String, Object> bpeJson(ByteLevelBpeTokenizer t) {
-        Map<String, Object> root = header(t.addedTokens());
+        Map<String, Object> root = header(t.addedTokens(), t.lstripTokens());
         root.put("normalizer", null);
         root.put("pre_tokenizer", byteLevel(false, true));
-        root.put("post_processor", byteLevel(false, t.trimOffsets()));
+        if (t.robertaProcessing()) {
+            SpecialTokens s = t.specialTokens();
+            Map<String, Object> post = new LinkedHashMap<>();
+            post.put("type", "RobertaProcessing");
+            post.put("sep", List.of(t.idToToken(s.sep()), s.sep()));
+            post.put("cls", List.of(t.idToToken(s.cls()), s.cls()));
+            post.put("trim_offsets", t.trimOffsets());
+            post.put("add_prefix_space", false);
+            root.put("post_processor", post);
+        } else {
+            root.put("post_processor", byteLevel(false, t.trimOffsets()));
+        }
         root.put("decoder", byteLevel(true, true));
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("type", "BPE");
@@ -139,11 +154,15 @@ final class HuggingFaceJson {
     }
 
     private static Map<String, Object> header(Map<String, Integer> added) {
+        return header(added, java.util.Set.of());
+    }
+
+    private static Map<String, Object> header(Map<String, Integer> added, java.util.Set<String> lstrip) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("version", "1.0");
         root.put("truncation", null);
         root.put("padding", null);
-        root.put("added_tokens", addedTokens(added));
+        root.put("added_tokens", addedTokens(added, lstrip));
         return root;
     }
 
@@ -175,6 +194,7 @@ final class HuggingFaceJson {
         }
         String type = text(model, "type", null);
         Map<String, Integer> added = new LinkedHashMap<>();
+        java.util.Set<String> lstrip = new java.util.LinkedHashSet<>();
         JsonNode addedNode = root.get("added_tokens");
         if (addedNode != null && addedNode.isArray()) {
             int k = 0;
@@ -183,6 +203,13 @@ final class HuggingFaceJson {
                     throw new TokenizerFormatException(file, "added_tokens[" + k + "] needs \"id\" and \"content\"");
                 }
                 added.put(a.get("content").asText(), a.get("id").asInt());
+                if (a.path("lstrip").asBoolean(false)) {
+                    lstrip.add(a.get("content").asText());
+                }
+                if (a.path("rstrip").asBoolean(false) || a.path("single_word").asBoolean(false)) {
+                    throw new TokenizerFormatException(file, "added_tokens[" + k + "] ('" + a.get("content").asText()
+                            + "') uses rstrip or single_word, which are not supported (supported: lstrip)");
+                }
                 k++;
             }
         }
@@ -191,10 +218,14 @@ final class HuggingFaceJson {
             type = model.has("merges") ? "BPE" : model.has("continuing_subword_prefix") ? "WordPiece" : null;
         }
         if ("WordPiece".equals(type)) {
+            if (!lstrip.isEmpty()) {
+                throw new TokenizerFormatException(file, "added token " + lstrip.iterator().next()
+                        + " has lstrip true, which is supported with byte-level BPE only");
+            }
             return readWordPiece(file, root, model, added);
         }
         if ("BPE".equals(type)) {
-            return readBpe(file, root, model, added);
+            return readBpe(file, root, model, added, lstrip);
         }
         throw new TokenizerFormatException(file, "model.type '" + type + "' is not supported (supported: WordPiece, BPE)");
     }
@@ -282,8 +313,47 @@ final class HuggingFaceJson {
         }
     }
 
-    private static ByteLevelBpeTokenizer readBpe(Path file, JsonNode root, JsonNode model, Map<String, Integer> added)
-            throws TokenizerFormatException {
+    /** True for a TemplateProcessing that adds no special tokens: single "A" (type 0), pair "A B" (types 0 and 1). */
+    private static boolean plainTemplate(JsonNode post) {
+        JsonNode specials = post.get("special_tokens");
+        if (specials != null && !specials.isNull() && !specials.isEmpty()) {
+            return false;
+        }
+        return sequences(post.get("single")).equals(List.of("A:0")) && sequences(post.get("pair")).equals(List.of("A:0", "B:1"));
+    }
+
+    private static List<String> sequences(JsonNode template) {
+        List<String> items = new ArrayList<>();
+        if (template != null && template.isArray()) {
+            for (JsonNode item : template) {
+                JsonNode seq = item.get("Sequence");
+                items.add(seq == null ? "special" : seq.path("id").asText() + ":" + seq.path("type_id").asInt());
+            }
+        }
+        return items;
+    }
+
+    /** RobertaProcessing names cls and sep; pad, unk and mask are RoBERTa's by name where the vocabulary has them. */
+    private static SpecialTokens robertaSpecials(Path file, JsonNode post, List<String> vocab) throws TokenizerFormatException {
+        int cls = processingToken(file, post, "cls", vocab);
+        int sep = processingToken(file, post, "sep", vocab);
+        return new SpecialTokens(vocab.indexOf("<pad>"), vocab.indexOf("<unk>"), cls, sep, vocab.indexOf("<mask>"), cls, sep);
+    }
+
+    private static int processingToken(Path file, JsonNode post, String field, List<String> vocab) throws TokenizerFormatException {
+        JsonNode pair = post.get(field);
+        if (pair == null || !pair.isArray() || pair.size() != 2 || !pair.get(1).canConvertToInt()) {
+            throw new TokenizerFormatException(file, "post_processor." + field + " must be [token, id]");
+        }
+        int id = pair.get(1).asInt();
+        if (id < 0 || id >= vocab.size() || !vocab.get(id).equals(pair.get(0).asText())) {
+            throw new TokenizerFormatException(file, "post_processor." + field + " " + pair + " does not match the vocabulary");
+        }
+        return id;
+    }
+
+    private static ByteLevelBpeTokenizer readBpe(Path file, JsonNode root, JsonNode model, Map<String, Integer> added,
+            java.util.Set<String> lstrip) throws TokenizerFormatException {
         JsonNode n = root.get("normalizer");
         if (n != null && !n.isNull()) {
             throw new TokenizerFormatException(file, "normalizer '" + text(n, "type", null)
@@ -335,16 +405,29 @@ final class HuggingFaceJson {
         JsonNode post = root.get("post_processor");
         boolean trim = false;
         boolean postPrefix = false;
+        SpecialTokens special = null;
+        boolean roberta = false;
         if (post != null && !post.isNull()) {
-            if (!"ByteLevel".equals(text(post, "type", ""))) {
+            String postType = text(post, "type", "");
+            if (postType.equals("RobertaProcessing")) {
+                roberta = true;
+                special = robertaSpecials(file, post, vocab);
+            } else if (postType.equals("TemplateProcessing") && plainTemplate(post)) {
+                // transformers 5 saves GPT-2 with a template that adds nothing: A, and A B with type ids 0 and 1.
+                special = null;
+            } else if (!postType.equals("ByteLevel")) {
                 throw new TokenizerFormatException(file, "post_processor '" + text(post, "type", null)
-                        + "' is not supported with byte-level BPE (supported: ByteLevel or null)");
+                        + "' is not supported with byte-level BPE (supported: ByteLevel, RobertaProcessing, a TemplateProcessing adding no tokens, or null)");
             }
-            trim = post.path("trim_offsets").asBoolean(true);
-            postPrefix = post.path("add_prefix_space").asBoolean(true);
+            boolean template = postType.equals("TemplateProcessing");
+            trim = !template && post.path("trim_offsets").asBoolean(true);
+            postPrefix = !template && post.path("add_prefix_space").asBoolean(!roberta);
+            if (roberta && postPrefix) {
+                throw new TokenizerFormatException(file, "post_processor.add_prefix_space true is not supported (RoBERTa style needs false)");
+            }
         }
         try {
-            return new ByteLevelBpeTokenizer(vocab, merges, added, trim, postPrefix);
+            return new ByteLevelBpeTokenizer(vocab, merges, added, trim, postPrefix, special, roberta, lstrip);
         } catch (IllegalArgumentException e) {
             throw new TokenizerFormatException(file, e.getMessage(), e);
         }

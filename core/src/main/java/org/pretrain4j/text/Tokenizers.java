@@ -71,6 +71,19 @@ public final class Tokenizers {
         return readVocabTxt(file);
     }
 
+    /**
+     * Loads the tokenizer of a Hugging Face model folder as transformers' AutoTokenizer does:
+     * {@code tokenizer.json} if present; else {@code vocab.txt} (BERT WordPiece, {@code do_lower_case}
+     * from {@code tokenizer_config.json}, default true); else {@code vocab.json} + {@code merges.txt}
+     * (RoBERTa's or GPT-2's byte-level BPE, by {@code tokenizer_class} or {@code config.json}'s
+     * {@code model_type}), with special tokens from {@code tokenizer_config.json} and
+     * {@code special_tokens_map.json}. Fails naming the folder and the files looked for.
+     */
+    public static Tokenizer loadFromModelFolder(Path folder) throws IOException {
+        requireNonNull(folder, "folder is null");
+        return ModelFolderTokenizers.load(folder);
+    }
+
     private static WordPieceTokenizer readVocabTxt(Path file) throws IOException {
         String content;
         try {
@@ -124,6 +137,18 @@ public final class Tokenizers {
             putToken(c, "cls_token", tokenizer, s.cls());
             putToken(c, "mask_token", tokenizer, s.mask());
             c.put("clean_up_tokenization_spaces", true);
+        } else if (tokenizer instanceof ByteLevelBpeTokenizer bpe && bpe.robertaProcessing()) {
+            c.put("tokenizer_class", "RobertaTokenizer");
+            putToken(c, "bos_token", tokenizer, s.bos());
+            putToken(c, "eos_token", tokenizer, s.eos());
+            putToken(c, "sep_token", tokenizer, s.sep());
+            putToken(c, "cls_token", tokenizer, s.cls());
+            putToken(c, "unk_token", tokenizer, s.unk());
+            putToken(c, "pad_token", tokenizer, s.pad());
+            putToken(c, "mask_token", tokenizer, s.mask());
+            c.put("add_prefix_space", false);
+            c.put("trim_offsets", true);
+            c.put("clean_up_tokenization_spaces", false);
         } else {
             c.put("tokenizer_class", "GPT2Tokenizer");
             putToken(c, "bos_token", tokenizer, s.bos());

@@ -94,6 +94,36 @@ final class SharedState {
         return name.startsWith(TrainingGraphs.GRADIENT_ACCUMULATOR_PREFIX);
     }
 
+    /**
+     * Replaces the initial values of the variables {@code values} names in every executable that
+     * has them; each executable then holds the same, newest value. An unknown name fails naming it.
+     */
+    void loadInitial(Map<String, HostTensor> values) {
+        for (String n : values.keySet()) {
+            if (!fresh.containsKey(n)) {
+                throw new CheckpointException("the initial values name variable '" + n + "', which this model does not have");
+            }
+        }
+        for (Map.Entry<Executable, Set<String>> e : variables.entrySet()) {
+            Map<String, HostTensor> part = new LinkedHashMap<>();
+            for (String n : e.getValue()) {
+                if (values.containsKey(n)) {
+                    part.put(n, values.get(n));
+                }
+            }
+            e.getKey().loadState(part);
+        }
+        for (String n : values.keySet()) {
+            Set<Executable> holders = fresh.get(n);
+            holders.clear();
+            for (Map.Entry<Executable, Set<String>> v : variables.entrySet()) {
+                if (v.getValue().contains(n)) {
+                    holders.add(v.getKey());
+                }
+            }
+        }
+    }
+
     /** Loads a full state into every executable; names must match the variables exactly, gradient accumulators aside. */
     void load(Map<String, HostTensor> checkpoint, String origin) {
         // Gradient accumulators are zero between steps, so a run may resume with another

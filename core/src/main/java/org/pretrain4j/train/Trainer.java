@@ -60,6 +60,8 @@ public final class Trainer {
     private final Evaluator evaluator;
     private final CheckpointPolicy checkpointPolicy;
     private final StopRequest stopRequest = new StopRequest();
+    private final Map<String, HostTensor> initialState;
+    private final List<String> initialMessages;
 
     private Trainer(Builder b) {
         this.config = requireNonNull(b.config, "config is null");
@@ -77,6 +79,8 @@ public final class Trainer {
         all.addAll(b.listeners);
         this.listeners = new Listeners(all);
         this.fallBackToOlderCheckpoint = b.fallBackToOlderCheckpoint;
+        this.initialState = b.initialState;
+        this.initialMessages = b.initialMessages;
         this.store = new CheckpointStore(runDirectory.resolve("checkpoints"));
         this.schedule = LearningRateSchedule.of(config);
         this.inputs = new ProgramInputs(programs);
@@ -196,11 +200,16 @@ public final class Trainer {
                 step = c.step();
                 position = c.metadata().dataPosition();
                 lastCheckpoint = Optional.of(c.directory());
+            } else if (!initialState.isEmpty()) {
+                compiled.state().loadInitial(initialState);
             }
             if (step > config.steps()) {
                 throw new TrainingException("The checkpoint is at step " + step + ", past the configured steps " + config.steps());
             }
             listeners.onStart(new TrainingStart(config, runDirectory, step, from.map(Checkpoint::directory), backend.threads()));
+            if (from.isEmpty()) {
+                initialMessages.forEach(this::message);
+            }
             StepRecord last = null;
             EvalRecord lastEval = null;
             try (BatchSource.Stream stream = trainData.open(position)) {
@@ -256,6 +265,8 @@ public final class Trainer {
         private final List<TrainingListener> listeners = new ArrayList<>();
         private boolean fallBackToOlderCheckpoint;
         private boolean metricsFile = true;
+        private Map<String, HostTensor> initialState = Map.of();
+        private List<String> initialMessages = List.of();
 
         private Builder() {}
 
@@ -276,6 +287,18 @@ public final class Trainer {
         public Builder fallBackToOlderCheckpoint(boolean v) { fallBackToOlderCheckpoint = v; return this; }
         /** Whether to write {@code metrics.jsonl} (default true). */
         public Builder metricsFile(boolean v) { metricsFile = v; return this; }
+
+        /**
+         * Values that replace the initial values of the named variables when training starts from
+         * scratch (e.g. a published checkpoint's weights); the others keep theirs. {@code messages}
+         * (what was loaded, what was missing) go to the listeners once the run has started. Ignored
+         * on resume: the checkpoint holds everything.
+         */
+        public Builder initialState(Map<String, HostTensor> values, List<String> messages) {
+            initialState = Map.copyOf(values);
+            initialMessages = List.copyOf(messages);
+            return this;
+        }
 
         public Trainer build() {
             return new Trainer(this);

@@ -37,38 +37,39 @@ enum StoredType {
 
     /** Widens {@code dst.length} elements from {@code src} (little-endian, from its position) into {@code dst}. */
     void toFloats(ByteBuffer src, float[] dst) {
+        toFloats(src, dst, 0, dst.length);
+    }
+
+    /** Widens {@code count} elements from {@code src} (little-endian, from its position) into {@code dst[from..]}. */
+    void toFloats(ByteBuffer src, float[] dst, int from, int count) {
         ByteBuffer le = src.slice().order(ByteOrder.LITTLE_ENDIAN);
         switch (this) {
             case F32 -> {
                 FloatBuffer f = le.asFloatBuffer();
-                f.get(dst, 0, dst.length);
+                f.get(dst, from, count);
             }
-            case F16 -> {
+            case F16, BF16 -> {
                 ShortBuffer s = le.asShortBuffer();
-                short[] chunk = new short[Math.min(dst.length, 1 << 16)];
-                for (int i = 0; i < dst.length; i += chunk.length) {
-                    int n = Math.min(chunk.length, dst.length - i);
+                short[] chunk = new short[Math.min(count, 1 << 16)];
+                for (int i = 0; i < count; i += chunk.length) {
+                    int n = Math.min(chunk.length, count - i);
                     s.get(chunk, 0, n);
-                    for (int k = 0; k < n; k++) {
-                        dst[i + k] = HALF_TO_FLOAT[chunk[k] & 0xFFFF];
-                    }
-                }
-            }
-            case BF16 -> {
-                ShortBuffer s = le.asShortBuffer();
-                short[] chunk = new short[Math.min(dst.length, 1 << 16)];
-                for (int i = 0; i < dst.length; i += chunk.length) {
-                    int n = Math.min(chunk.length, dst.length - i);
-                    s.get(chunk, 0, n);
-                    for (int k = 0; k < n; k++) {
-                        dst[i + k] = Float.intBitsToFloat((chunk[k] & 0xFFFF) << 16);
+                    int at = from + i;
+                    if (this == F16) {
+                        for (int k = 0; k < n; k++) {
+                            dst[at + k] = HALF_TO_FLOAT[chunk[k] & 0xFFFF];
+                        }
+                    } else {
+                        for (int k = 0; k < n; k++) {
+                            dst[at + k] = Float.intBitsToFloat((chunk[k] & 0xFFFF) << 16);
+                        }
                     }
                 }
             }
             case I64 -> {
                 LongBuffer l = le.asLongBuffer();
-                for (int i = 0; i < dst.length; i++) {
-                    dst[i] = l.get();
+                for (int i = 0; i < count; i++) {
+                    dst[from + i] = l.get();
                 }
             }
             default -> throw new AssertionError(this);

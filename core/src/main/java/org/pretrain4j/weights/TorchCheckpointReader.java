@@ -31,6 +31,8 @@ import org.pretrain4j.weights.RestrictedUnpickler.TensorRef;
 public final class TorchCheckpointReader implements WeightReader {
     /** A state dict's pickle is small (names and shapes); a huge one is not a state dict. */
     private static final long MAX_PICKLE_BYTES = 256L << 20;
+    /** Storages are streamed through a buffer of this size: no second copy of a tensor on the heap. */
+    private static final int CHUNK_BYTES = 1 << 20;
 
     private final Path file;
     private final ZipFile zip;
@@ -142,6 +144,18 @@ public final class TorchCheckpointReader implements WeightReader {
 
     private static void check(Path file, ZipFile zip, String prefix, String name, TensorRef t) {
         String where = "tensor '" + name + "'";
+        try {
+            // A hostile file may give sizes whose products overflow; the unchecked arithmetic below then stays in range.
+            long elements = 1;
+            long last = t.offset();
+            for (int i = 0; i < t.size().length; i++) {
+                elements = Math.multiplyExact(elements, t.size()[i]);
+                last = Math.addExact(last, Math.multiplyExact(Math.max(t.size()[i] - 1, 0), t.stride()[i]));
+            }
+            Math.multiplyExact(t.storage().elements(), (long) t.storage().type().bytes);
+        } catch (ArithmeticException e) {
+            throw new WeightFormatException(file, where + " has a size, stride or storage length whose product overflows 64 bits");
+        }
         ZipEntry storage = zip.getEntry(prefix + "data/" + t.storage().key());
         if (storage == null) {
             throw new WeightFormatException(file, where + " uses storage " + prefix + "data/" + t.storage().key() + ", which the archive lacks");
@@ -233,23 +247,28 @@ public final class TorchCheckpointReader implements WeightReader {
             throw new WeightFormatException(file, "tensor '" + name + "' spans more of its storage than one read can hold");
         }
         ZipEntry entry = zip.getEntry(prefix + "data/" + t.storage().key());
-        byte[] raw = new byte[(int) span * type.bytes];
+        // Strided views read their whole span, then gather; contiguous ones go straight into the result.
+        boolean contiguous = contiguous(t);
+        float[] target = contiguous ? data : new float[(int) span];
+        byte[] chunk = new byte[(int) Math.min((long) target.length * type.bytes, CHUNK_BYTES)];
         try (InputStream in = zip.getInputStream(entry)) {
             in.skipNBytes(t.offset() * type.bytes);
-            if (in.readNBytes(raw, 0, raw.length) != raw.length) {
-                throw new WeightFormatException(file, "truncated: storage " + entry.getName() + " ends inside tensor '" + name + "'");
+            int done = 0;
+            while (done < target.length) {
+                int n = Math.min(target.length - done, chunk.length / type.bytes);
+                if (in.readNBytes(chunk, 0, n * type.bytes) != n * type.bytes) {
+                    throw new WeightFormatException(file, "truncated: storage " + entry.getName() + " ends inside tensor '" + name + "'");
+                }
+                type.toFloats(ByteBuffer.wrap(chunk, 0, n * type.bytes), target, done, n);
+                done += n;
             }
         } catch (java.io.EOFException e) {
             throw new WeightFormatException(file, "truncated: storage " + entry.getName() + " ends before tensor '" + name + "'");
         } catch (IOException e) {
             throw new WeightFormatException(file, "tensor '" + name + "' cannot be read: " + e.getMessage(), e);
         }
-        if (contiguous(t)) {
-            type.toFloats(ByteBuffer.wrap(raw), data);
-        } else {
-            float[] spanValues = new float[(int) span];
-            type.toFloats(ByteBuffer.wrap(raw), spanValues);
-            gather(t, spanValues, data);
+        if (!contiguous) {
+            gather(t, target, data);
         }
         return HostTensor.ofFloats(t.size(), data);
     }

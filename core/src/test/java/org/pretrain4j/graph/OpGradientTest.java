@@ -92,6 +92,16 @@ final class OpGradientTest {
         unary(g -> g::tanh, false);
         unary(g -> g::erf, false);
         unary(g -> g::gelu, false);
+        unary(g -> g::geluTanh, false);
+    }
+
+    @Test
+    void geluTanhOverAWideRange() {
+        Case c = new Case();
+        Tensor x = c.g.input("x", DType.FLOAT32, Shape.fixed(9));
+        c.values.put("x", NdArray.ofDoubles(new long[] {9}, new double[] {-6, -3.5, -2, -0.7, -0.1, 0.05, 0.9, 2.5, 5}));
+        c.wrt.add(x);
+        c.check(c.g.geluTanh(x));
     }
 
     @Test

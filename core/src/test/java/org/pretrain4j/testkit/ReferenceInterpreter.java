@@ -269,6 +269,11 @@ public final class ReferenceInterpreter {
         return x * 0.5 * erfc(-x / Math.sqrt(2));
     }
 
+    /** GELU's tanh approximation (GPT-2's {@code gelu_new}), in float64. */
+    public static double geluTanh(double x) {
+        return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+    }
+
     /** The error function with relative error below 1e-13. */
     public static double erf(double x) {
         if (x < 0) {
@@ -342,6 +347,7 @@ public final class ReferenceInterpreter {
                 case TANH: out[i] = Math.tanh(a); break;
                 case ERF: out[i] = erf(a); break;
                 case GELU: out[i] = gelu(a); break;
+                case GELU_TANH: out[i] = geluTanh(a); break;
                 default: throw new IllegalArgumentException("unary " + fn);
             }
         }

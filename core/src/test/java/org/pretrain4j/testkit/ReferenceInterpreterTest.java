@@ -180,6 +180,10 @@ final class ReferenceInterpreterTest {
         // GELU = x Phi(x); values from mpmath at 30 digits.
         assertThat(doubles(g.gelu(x))).containsExactly(new double[] {-0.15865525393145705141, 0.34573123063700655182,
             1.9544997361036415856}, within(1e-15));
+        // gelu_new (tanh approximation); values from PyTorch's float64 gelu(approximate="tanh").
+        Tensor wide = in("wide", s(6), -6, -3.5, -0.7, 0.05, 0.9, 5);
+        assertThat(doubles(g.geluTanh(wide))).containsExactly(new double[] {-8.43964897967453e-11, -0.0006161976553737403,
+            -0.16942986529488321, 0.025996938238622008, 0.7342284887097207, 4.999999770820381}, within(1e-15));
     }
 
     @Test

@@ -99,6 +99,10 @@ final class RunOptions {
     @Option(paramLabel = "N", names = "--seed", description = "Seed of initialisation, data order and masks (default: 42).")
     Long seed;
 
+    @Option(paramLabel = "DIR", names = "--init-from", description = "Start from a published model folder (Hugging Face BERT, RoBERTa,"
+            + " GPT-2: config.json, weights, tokenizer) or an export, instead of random weights; sizes and tokenizer come from it.")
+    String initFrom;
+
     @Option(paramLabel = "N", names = "--threads", description = "Backend threads, 0 for every core (default: 0).")
     Integer threads;
 
@@ -134,6 +138,7 @@ final class RunOptions {
         o.put("validation-fraction", validationFraction);
         o.put("seed", seed);
         o.put("threads", threads);
+        o.put("init-from", initFrom);
         return o;
     }
 }

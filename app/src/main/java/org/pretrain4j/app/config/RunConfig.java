@@ -8,7 +8,9 @@ import java.util.TreeMap;
  * Everything a training run is made of, as the config file, the command line and the library
  * builder set it. Keys are kebab-case in files ({@code batch-size}); defaults live in {@link #defaults()}
  * only; values are checked here, naming the key. {@code corpus} null means the built-in sample;
- * {@code tokenizer} null means "train one from the corpus".
+ * {@code tokenizer} null means "train one from the corpus"; {@code initFrom} null means "random
+ * initialisation", else it is a Hugging Face model folder (or an export) whose config, tokenizer and
+ * weights the run starts from.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record RunConfig(
@@ -40,7 +42,8 @@ public record RunConfig(
         int logEvery,
         double validationFraction,
         long seed,
-        int threads) {
+        int threads,
+        String initFrom) {
 
     public static final String DEFAULT_PRESET = "tiny";
     public static final String DEFAULT_OBJECTIVE = "mlm+nsp";
@@ -90,7 +93,7 @@ public record RunConfig(
         return new RunConfig(DEFAULT_PRESET, DEFAULT_OBJECTIVE, Map.of(), DEFAULT_BACKEND, null, "auto", "text", false,
                 null, "auto", DEFAULT_VOCAB_SIZE, DEFAULT_STEPS, DEFAULT_BATCH_SIZE, DEFAULT_SEQUENCE_LENGTH,
                 DEFAULT_LEARNING_RATE, DEFAULT_WARMUP_STEPS, DEFAULT_SCHEDULE, 0.01, 1.0, 1, 0.1, 100, 20, 200, 3, 10, 0.02,
-                42, 0);
+                42, 0, null);
     }
 
     /** The same configuration reading another corpus (null: the built-in sample). */
@@ -98,7 +101,7 @@ public record RunConfig(
         return new RunConfig(preset, objective, properties, backend, newCorpus, corpusFormat, textField, allLanguages, tokenizer,
                 tokenizerType, vocabSize, steps, batchSize, sequenceLength, learningRate, warmupSteps, schedule, weightDecay,
                 clipNorm, gradientAccumulation, dropout, evalEvery, evalBatches, checkpointEvery, keepCheckpoints, logEvery,
-                validationFraction, seed, threads);
+                validationFraction, seed, threads, initFrom);
     }
 
     /** The same configuration with {@code overrides} put over its plugin properties. */
@@ -108,7 +111,7 @@ public record RunConfig(
         return new RunConfig(preset, objective, merged, backend, corpus, corpusFormat, textField, allLanguages, tokenizer,
                 tokenizerType, vocabSize, steps, batchSize, sequenceLength, learningRate, warmupSteps, schedule, weightDecay,
                 clipNorm, gradientAccumulation, dropout, evalEvery, evalBatches, checkpointEvery, keepCheckpoints, logEvery,
-                validationFraction, seed, threads);
+                validationFraction, seed, threads, initFrom);
     }
 
     /** The number of worker threads to use: {@code threads}, or every core when 0. */

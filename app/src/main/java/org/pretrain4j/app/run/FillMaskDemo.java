@@ -31,7 +31,12 @@ final class FillMaskDemo {
                 return Optional.empty();
             }
             String sentence = text != null ? text : data.exampleSentence(result.runDirectory(), SAMPLE_EXAMPLE);
-            if (sentence == null || !sentence.contains("[MASK]")) {
+            String mask = model.tokenizer().idToToken(model.tokenizer().specialTokens().mask());
+            if (sentence != null && text == null && !mask.equals("[MASK]")) {
+                // The corpus sentence is masked BERT's way; a model started from RoBERTa spells its mask <mask>.
+                sentence = sentence.replace(" [MASK]", mask).replace("[MASK]", mask);
+            }
+            if (sentence == null || !sentence.contains(mask)) {
                 return Optional.empty();
             }
             return Optional.of(new RunService.Example(sentence, new EncoderTasks(model).fillMask(sentence, 5)));

@@ -38,6 +38,9 @@ final class RunFolders {
         if (config.tokenizer() != null) {
             paths.put("tokenizer", absolute(config.tokenizer()));
         }
+        if (config.initFrom() != null) {
+            paths.put("init-from", absolute(config.initFrom()));
+        }
         return paths.isEmpty() ? config : ConfigFiles.resolve(config, null, paths);
     }
 

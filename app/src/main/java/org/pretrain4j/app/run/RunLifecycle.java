@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.pretrain4j.app.progress.RunListenerFactory;
+import org.pretrain4j.pretrained.PretrainedWeights;
 import org.pretrain4j.spi.Backend;
 import org.pretrain4j.train.EvalRecord;
 import org.pretrain4j.train.StepRecord;
@@ -39,7 +40,7 @@ final class RunLifecycle {
     }
 
     /** Trains (or, with {@code resume}, continues) the run to its configured steps or until Ctrl-C. */
-    Trained run(Setup setup, boolean resume, List<TrainingListener> extra) {
+    Trained run(Setup setup, boolean resume, List<TrainingListener> extra, PretrainedWeights initial) {
         List<TrainingListener> listeners = new ArrayList<>();
         for (RunListenerFactory factory : listenerFactories) {
             listeners.add(factory.create(setup.runDirectory()));
@@ -49,7 +50,11 @@ final class RunLifecycle {
         listeners.add(throughput);
         TrainingResult result;
         try (Backend backend = setups.backend(setup.config())) {
-            Trainer trainer = trainer(setup, TrainerSettings.trainerConfig(setup.config()), backend, listeners, true);
+            Trainer.Builder builder = trainerBuilder(setup, TrainerSettings.trainerConfig(setup.config()), listeners, true).backend(backend);
+            if (initial != null) {
+                builder.initialState(initial.state(), PretrainedStart.report(initial));
+            }
+            Trainer trainer = builder.build();
             try (StopOnShutdown hook = new StopOnShutdown(trainer)) {
                 result = RunFolders.translate(resume ? trainer::resume : trainer::train);
             }
@@ -68,10 +73,14 @@ final class RunLifecycle {
 
     private static Trainer trainer(Setup setup, TrainerConfig trainerConfig, Backend backend, List<TrainingListener> listeners,
             boolean metricsFile) {
+        return trainerBuilder(setup, trainerConfig, listeners, metricsFile).backend(backend).build();
+    }
+
+    private static Trainer.Builder trainerBuilder(Setup setup, TrainerConfig trainerConfig, List<TrainingListener> listeners,
+            boolean metricsFile) {
         TrainingPrograms programs = TrainingPrograms.of(setup.graphs(), setup.config().gradientAccumulation());
         Trainer.Builder builder = Trainer.builder()
                 .config(trainerConfig)
-                .backend(backend)
                 .programs(programs)
                 .objective(setup.objective())
                 .trainData(setup.batches().train())
@@ -80,7 +89,7 @@ final class RunLifecycle {
                 .runConfiguration(JSON.valueToTree(setup.config()))
                 .metricsFile(metricsFile);
         listeners.forEach(builder::listener);
-        return builder.build();
+        return builder;
     }
 
     /** Mean training throughput of this process: tokens over the wall time of the steps (compilation, evaluation excluded). */

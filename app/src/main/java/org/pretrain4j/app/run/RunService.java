@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import org.pretrain4j.app.UserException;
 import org.pretrain4j.app.config.ConfigFiles;
 import org.pretrain4j.app.config.RunConfig;
+import org.pretrain4j.pretrained.PretrainedWeights;
 import org.pretrain4j.app.inference.Candidate;
 import org.pretrain4j.train.TrainingListener;
 import org.pretrain4j.train.TrainingResult;
@@ -73,10 +74,20 @@ public class RunService {
             RunFolders.checkWritableTarget(dir.resolve(EXPORT), "--run-dir");
         }
         setups.checkPlugins(config);
+        if (config.initFrom() != null) {
+            // Everything is read and checked before the run folder is written: a bad model folder leaves nothing behind.
+            PretrainedStart start = PretrainedStart.open(config);
+            Setup setup = setups.setup(config, dir, true, start);
+            PretrainedWeights weights = start.weights(setup.graphs().evaluationStep());
+            RunFolders.createDirectory(dir, "--run-dir");
+            start.saveInto(dir, TOKENIZER);
+            ConfigFiles.save(config, dir);
+            return run(setup, false, export, extra, weights);
+        }
         RunFolders.createDirectory(dir, "--run-dir");
         Setup setup = setups.setup(config, dir, true);
         ConfigFiles.save(config, dir);
-        return run(setup, false, export, extra);
+        return run(setup, false, export, extra, null);
     }
 
     /** Continues the run in {@code runDirectory} from its newest checkpoint; {@code steps} (nullable) changes the total. */
@@ -95,7 +106,7 @@ public class RunService {
             RunFolders.checkWritableTarget(dir.resolve(EXPORT), "--run-dir");
         }
         Setup setup = setups.setup(config, dir, false);
-        return run(setup, true, export, extra);
+        return run(setup, true, export, extra, null);
     }
 
     /** Held-out metrics of the newest checkpoint; {@code batches} null for the whole held-out split. */
@@ -133,9 +144,12 @@ public class RunService {
         return demo.example(result, text);
     }
 
-    /** Runs the training, then exports the final checkpoint when asked and the run completed. */
-    private RunResult run(Setup setup, boolean resume, boolean export, List<TrainingListener> extra) {
-        RunLifecycle.Trained trained = lifecycle.run(setup, resume, extra);
+    /**
+     * Runs the training, then exports the final checkpoint when asked and the run completed;
+     * {@code initial} non-null: a new run starts from these weights instead of random ones.
+     */
+    private RunResult run(Setup setup, boolean resume, boolean export, List<TrainingListener> extra, PretrainedWeights initial) {
+        RunLifecycle.Trained trained = lifecycle.run(setup, resume, extra, initial);
         TrainingResult result = trained.result();
         Path exported = null;
         if (export && result.completed()) {

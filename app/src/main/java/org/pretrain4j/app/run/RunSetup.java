@@ -54,6 +54,14 @@ final class RunSetup {
 
     /** The run of {@code config} in {@code dir}; a fresh run trains or copies its tokenizer, a continued one reads it back. */
     Setup setup(RunConfig config, Path dir, boolean fresh) {
+        if (config.initFrom() != null) {
+            return setup(config, dir, fresh, PretrainedStart.ofRun(dir, data.tokenizerOfRun(dir.resolve(TOKENIZER))));
+        }
+        return setup(config, dir, fresh, null);
+    }
+
+    /** With {@code start} (a run from a published model) the model and tokenizer are its, and nothing is written. */
+    Setup setup(RunConfig config, Path dir, boolean fresh, PretrainedStart start) {
         TransformerConfig.Preset preset;
         try {
             preset = TransformerConfig.Preset.parse(config.preset());
@@ -63,8 +71,12 @@ final class RunSetup {
         Objective objective = objective(config);
         AttentionKind attention = objective.attention();
         ExampleLayout layout = objective.layout().orElse(ExampleLayout.PACKED_BLOCKS);
+        if (start != null) {
+            start.checkObjective(objective, config.objective());
+        }
         RunData.Corpora corpora = data.corpora(config);
-        Tokenizer tokenizer = fresh ? data.tokenizerForNewRun(config, corpora, attention, dir.resolve(TOKENIZER))
+        Tokenizer tokenizer = start != null ? start.tokenizer()
+                : fresh ? data.tokenizerForNewRun(config, corpora, attention, dir.resolve(TOKENIZER))
                 : data.tokenizerOfRun(dir.resolve(TOKENIZER));
         if (attention == AttentionKind.CAUSAL && tokenizer.specialTokens().eos() < 0) {
             // Caught here, not by the exporter after the whole run: packed blocks and the export need it.
@@ -73,8 +85,9 @@ final class RunSetup {
                     + tokenizer.kind().name().toLowerCase(Locale.ROOT) + " has none");
         }
         int maxPositions = Math.max(512, config.sequenceLength());
-        TransformerConfig model = TransformerConfig.preset(preset, tokenizer.vocabularySize(), maxPositions, attention)
-                .withDropout(config.dropout(), config.dropout());
+        TransformerConfig model = start != null ? start.model(config)
+                : TransformerConfig.preset(preset, tokenizer.vocabularySize(), maxPositions, attention)
+                        .withDropout(config.dropout(), config.dropout());
         TrainingGraphs graphs;
         try {
             graphs = new TrainingGraphs(model, tokenizer.specialTokens(), objective, TrainerSettings.optimizer(config), config.seed());

@@ -58,13 +58,14 @@ final class ConfigFilesTest {
                 validation-fraction: 0.1
                 seed: 7
                 threads: 1
+                init-from: /models/bert-tiny
                 """);
 
         RunConfig config = ConfigFiles.resolve(file, Map.of());
 
         assertThat(config).isEqualTo(new RunConfig("mini", "clm", Map.of("clm.foo", "1", "onnx.threads", "2"), "onnx",
                 "/data/text", "jsonl", "body", true, "/data/tokenizer.json", "bpe", 1000, 10, 4, 32, 0.0005, 2, "cosine",
-                0.1, 0.5, 2, 0.0, 5, 3, 5, 2, 1, 0.1, 7, 1));
+                0.1, 0.5, 2, 0.0, 5, 3, 5, 2, 1, 0.1, 7, 1, "/models/bert-tiny"));
     }
 
     @Test

@@ -362,6 +362,16 @@ public final class OnnxLowering {
                 String prod = builder.node("Mul", List.of(x, onePlus));
                 return emit(t, "Mul", List.of(prod, builder.floatScalar(0.5f)));
             }
+            case GELU_TANH: {
+                // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), as GPT-2 writes it (opset 17 has no Gelu).
+                String cube = builder.node("Mul", List.of(builder.node("Mul", List.of(x, x)), x));
+                String inner = builder.node("Add", List.of(x, builder.node("Mul", List.of(cube, builder.floatScalar(0.044715f)))));
+                String tanh = builder.node("Tanh", List.of(builder.node("Mul", List.of(inner,
+                        builder.floatScalar((float) Math.sqrt(2 / Math.PI))))));
+                String onePlus = builder.node("Add", List.of(tanh, builder.floatScalar(1f)));
+                String prod = builder.node("Mul", List.of(x, onePlus));
+                return emit(t, "Mul", List.of(prod, builder.floatScalar(0.5f)));
+            }
             default:
                 throw new GraphException("ONNX lowering: unknown unary " + fn);
         }

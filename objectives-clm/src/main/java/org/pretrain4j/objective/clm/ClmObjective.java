@@ -87,8 +87,13 @@ public final class ClmObjective implements Objective {
 
     private static Tensor logits(ModelContext model) {
         Graph g = model.graph();
+        Tensor logits = g.matmul(model.hidden(), g.transpose(model.tokenEmbedding(), 1, 0));
+        if (!model.config().outputBias()) {
+            // GPT-2's lm_head has no bias: a model started from it keeps none, so it exports exactly.
+            return logits;
+        }
         Tensor bias = g.bias(OUTPUT_BIAS, Shape.fixed(model.config().vocabularySize()), Init.zeros());
-        return g.add(g.matmul(model.hidden(), g.transpose(model.tokenEmbedding(), 1, 0)), bias);
+        return g.add(logits, bias);
     }
 
     /**

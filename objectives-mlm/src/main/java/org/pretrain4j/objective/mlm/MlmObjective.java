@@ -141,7 +141,7 @@ public final class MlmObjective implements Objective {
         Graph g = model.graph();
         TransformerConfig c = model.config();
         Tensor h = Layers.dense(g, HEAD + "/transform/dense", x, c.hidden(), c.initializerRange());
-        h = g.gelu(h);
+        h = c.activation().apply(g, h);
         h = Layers.layerNorm(g, HEAD + "/transform/LayerNorm", h, c.layerNormEpsilon());
         Tensor bias = g.bias(HEAD + "/output_bias", Shape.fixed(c.vocabularySize()), Init.zeros());
         return g.add(g.matmul(h, g.transpose(model.tokenEmbedding(), 1, 0)), bias);

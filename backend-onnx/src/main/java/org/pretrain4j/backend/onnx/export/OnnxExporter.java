@@ -219,7 +219,7 @@ public final class OnnxExporter {
         facts.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         facts.put("exported-at", OffsetDateTime.now().toString());
         facts.put("objective", request.objective());
-        facts.put("model-type", decoder ? "gpt2" : "bert");
+        facts.put("model-type", HuggingFaceWeightsExport.architecture(request.config()).modelType());
         facts.put("layers", Integer.toString(c.layers()));
         facts.put("hidden", Integer.toString(c.hidden()));
         facts.put("heads", Integer.toString(c.heads()));
@@ -236,7 +236,7 @@ public final class OnnxExporter {
         m.put(CONFIG_METADATA, request.runConfiguration());
         m.put(ONNXExportable.PROVENANCE_METADATA_FIELD, ONNXExportable.SERIALIZER.marshalAndSerialize(provenance));
         m.put("pretrain4j.objective", request.objective());
-        m.put("model_type", decoder ? "gpt2" : "bert");
+        m.put("model_type", HuggingFaceWeightsExport.architecture(request.config()).modelType());
         SpecialTokens s = request.tokenizer().specialTokens();
         putId(m, "pad_token_id", s.pad());
         putId(m, "unk_token_id", s.unk());
@@ -262,7 +262,7 @@ public final class OnnxExporter {
             throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", "pretrain4j-export-1");
-        root.put("model_type", decoder ? "gpt2" : "bert");
+        root.put("model_type", HuggingFaceWeightsExport.architecture(request.config()).modelType());
         root.put("objective", request.objective());
         root.set("run_configuration", JSON.readTree(request.runConfiguration()));
         ObjectNode prov = root.putObject("provenance");
