@@ -122,10 +122,21 @@ final class BadInputTest {
     }
 
     @Test
-    void aBadOptionValueShowsTheUsage() {
+    void aSequenceLongerThanThePresetsPositionsFailsInsteadOfGrowingTheModel() {
+        Path dir = temp.resolve("long-seq");
+        assertOneLine(CommandRun.of("train", "--corpus", corpus.toString(), "--preset", "tiny", "--vocab-size", "200", "--seq", "1024",
+                "--steps", "2", "--threads", "1", "--no-export", "--run-dir", dir.toString()), 2,
+                "--seq: 1024 is more than the 512 positions of preset tiny");
+        assertThat(dir.resolve("checkpoints")).doesNotExist();
+    }
+
+    @Test
+    void aBadOptionValueIsOneLinePointingToHelp() {
         CommandRun r = CommandRun.of("train", "--steps", "many");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("--steps").contains("'many'").contains("Usage: pretrain4j train");
+        assertOneLine(r, 2, "--steps", "'many'", "(see 'pretrain4j train --help')");
+        assertThat(r.err()).doesNotContain("Usage:");
+        assertOneLine(CommandRun.of("resume", "--run-dir", "x", "--no-such-option"), 2, "--no-such-option", "(see 'pretrain4j resume --help')");
+        assertOneLine(CommandRun.of("export", "--run-dir", "x"), 2, "--output", "(see 'pretrain4j export --help')");
     }
 
     private static void copyTree(Path from, Path to) throws Exception {

@@ -55,7 +55,9 @@ public final class FileCorpus implements Corpus {
             int b2 = raw.read();
             raw.reset();
             if (b1 == 0x1f && b2 == 0x8b) {
-                return new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
+                // No BufferedInputStream on top: it reads on to fill its buffer and drops what it decoded
+                // when a truncated file fails, so the error could not name the line. LineReader buffers.
+                return new GZIPInputStream(raw, 1 << 16);
             }
             return raw;
         } catch (NoSuchFileException e) {

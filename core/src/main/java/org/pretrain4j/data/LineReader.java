@@ -27,6 +27,8 @@ final class LineReader implements Closeable {
     private long lineNumber;
     private boolean eof;
     private boolean flushed;
+    // A read failure (a truncated gzip) waits until the lines decoded before it are read, so that it names the right line.
+    private IOException pending;
 
     LineReader(InputStream in, String name, boolean replaceMalformed, int maxLineChars) {
         this.in = in;
@@ -61,11 +63,17 @@ final class LineReader implements Closeable {
                 }
                 if (line.length() >= maxLineChars) {
                     throw new CorpusException(name + " line " + (lineNumber + 1) + ": line longer than " + maxLineChars
-                            + " characters; split the input into lines or raise the maximum line length");
+                            + " characters; split the text into shorter lines");
                 }
                 line.append(c);
             }
             if (!fill()) {
+                if (pending != null) {
+                    IOException failure = pending;
+                    pending = null;
+                    throw new CorpusException(name + " line " + (lineNumber + 1) + ": " + failure.getMessage() + " after "
+                            + lineNumber + " complete lines; the file is damaged or cut short", failure);
+                }
                 if (!any) {
                     return null;
                 }
@@ -87,7 +95,13 @@ final class LineReader implements Closeable {
                 if (!eof && bytes.remaining() < 4) {
                     bytesBefore += bytes.position();
                     bytes.compact();
-                    int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+                    int n;
+                    try {
+                        n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+                    } catch (IOException e) {
+                        pending = e;
+                        n = -1;
+                    }
                     if (n < 0) {
                         eof = true;
                     } else {
@@ -95,7 +109,7 @@ final class LineReader implements Closeable {
                     }
                     bytes.flip();
                 }
-                CoderResult r = decoder.decode(bytes, chars, eof);
+                CoderResult r = decoder.decode(bytes, chars, eof && pending == null);
                 if (r.isError()) {
                     long offset = bytesBefore + bytes.position();
                     // Decoding runs ahead of line splitting: count the line ends decoded but not yet read.
@@ -106,10 +120,10 @@ final class LineReader implements Closeable {
                         }
                     }
                     throw new CorpusException(name + " line " + line + ": invalid UTF-8 at byte offset " + offset
-                            + "; convert the file to UTF-8 or allow replacement of malformed input");
+                            + "; corpus files must be UTF-8: convert it (e.g. iconv -f latin1 -t utf-8)");
                 }
                 if (eof && r.isUnderflow()) {
-                    flushed = decoder.flush(chars).isUnderflow();
+                    flushed = pending != null || decoder.flush(chars).isUnderflow();
                     break;
                 }
             }

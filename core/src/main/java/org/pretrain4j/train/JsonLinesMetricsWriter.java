@@ -5,11 +5,13 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -28,18 +30,35 @@ import java.util.Map;
  *
  * <p>A fresh run starts the file anew. A resumed run keeps the records up to the checkpoint's
  * step and drops later ones (and a line cut short by a crash), so the file reads as one run.
+ *
+ * <p>Each record is written whole with one positioned write; when a write fails (a full disk)
+ * the file is cut back to its last complete line and the failure names its cause, so a failed
+ * run leaves no partial line for readers to trip on.
  */
 public final class JsonLinesMetricsWriter implements TrainingListener, AutoCloseable {
     /** The file name inside the run directory. */
     public static final String FILE_NAME = "metrics.jsonl";
 
+    /** Opens the metrics file's channel: {@link FileChannel#open} outside tests, a channel that fails on purpose in them. */
+    @FunctionalInterface
+    interface Opener {
+        FileChannel open(Path file, OpenOption... options) throws IOException;
+    }
+
     private final Path file;
+    private final Opener opener;
     private final ObjectMapper json = new ObjectMapper();
-    private BufferedWriter out;
+    private FileChannel out;
+    private long complete;
     private long logEvery = 1;
 
     public JsonLinesMetricsWriter(Path runDirectory) {
+        this(runDirectory, FileChannel::open);
+    }
+
+    JsonLinesMetricsWriter(Path runDirectory, Opener opener) {
         this.file = requireNonNull(runDirectory, "runDirectory is null").resolve(FILE_NAME);
+        this.opener = requireNonNull(opener, "opener is null");
     }
 
     /** The file written. */
@@ -86,12 +105,13 @@ public final class JsonLinesMetricsWriter implements TrainingListener, AutoClose
                 Path temporary = file.resolveSibling(FILE_NAME + ".tmp");
                 Files.write(temporary, kept, StandardCharsets.UTF_8);
                 Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                out = opener.open(file, StandardOpenOption.WRITE);
             } else {
-                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+                out = opener.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             }
+            complete = out.size();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write metrics file " + file, e);
+            throw new UncheckedIOException("Cannot write metrics file " + file + ": " + IoFailures.describe(e), e);
         }
     }
 
@@ -150,7 +170,7 @@ public final class JsonLinesMetricsWriter implements TrainingListener, AutoClose
             try {
                 out.close();
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot close metrics file " + file, e);
+                throw new UncheckedIOException("Cannot close metrics file " + file + ": " + IoFailures.describe(e), e);
             } finally {
                 out = null;
             }
@@ -174,12 +194,25 @@ public final class JsonLinesMetricsWriter implements TrainingListener, AutoClose
         if (out == null) {
             throw new IllegalStateException("metrics writer is not started or already closed");
         }
+        ByteBuffer line;
         try {
-            out.write(json.writeValueAsString(node));
-            out.write('\n');
-            out.flush();
+            line = ByteBuffer.wrap((json.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write metrics file " + file, e);
+            throw new UncheckedIOException("Cannot write metrics file " + file + ": " + IoFailures.describe(e), e);
+        }
+        try {
+            long at = complete;
+            while (line.hasRemaining()) {
+                at += out.write(line, at);
+            }
+            complete = at;
+        } catch (IOException e) {
+            try {
+                out.truncate(complete);
+            } catch (IOException ignored) {
+                // The reader skips a cut line anyway; the cause below is what the user needs.
+            }
+            throw new UncheckedIOException("Cannot write metrics file " + file + ": " + IoFailures.describe(e), e);
         }
     }
 }

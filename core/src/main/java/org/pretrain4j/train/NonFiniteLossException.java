@@ -14,7 +14,7 @@ public final class NonFiniteLossException extends TrainingException {
     public NonFiniteLossException(long step, String term, String detail, Optional<Path> lastGoodCheckpoint) {
         super("Training stopped at step " + step + ": " + detail + ". Last good checkpoint: "
                 + lastGoodCheckpoint.map(Path::toString).orElse("none (no checkpoint was written yet)")
-                + ". Lower the learning rate or raise the warm-up, then resume from that checkpoint.");
+                + ". Lower the learning rate or lengthen the warm-up and train again; resuming would repeat the same steps with the same settings.");
         this.step = step;
         this.term = term;
         this.lastGoodCheckpoint = lastGoodCheckpoint;

@@ -1,6 +1,7 @@
 package org.pretrain4j.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -85,5 +86,31 @@ final class JsonLinesMetricsWriterTest {
         fresh.onStart(start(0));
         fresh.close();
         assertThat(Files.size(dir.resolve("metrics.jsonl"))).isZero();
+    }
+
+    @Test
+    void aFullDiskNamesItsCauseAndLeavesNoPartialLine() throws Exception {
+        // Room for the first record and about half of the second.
+        long[] firstLine = new long[1];
+        JsonLinesMetricsWriter probe = new JsonLinesMetricsWriter(dir.resolve("probe"));
+        probe.onStart(start(0));
+        probe.onStep(step(4, 1.0));
+        probe.close();
+        firstLine[0] = Files.size(probe.file());
+        JsonLinesMetricsWriter w = new JsonLinesMetricsWriter(dir,
+                (file, options) -> new FullDiskChannel(java.nio.channels.FileChannel.open(file, options), firstLine[0] + firstLine[0] / 2));
+        w.onStart(start(0));
+        w.onStep(step(4, 1.0));
+
+        assertThatThrownBy(() -> w.onStep(step(8, 1.0)))
+                .hasMessageContaining("Cannot write metrics file " + dir.resolve(JsonLinesMetricsWriter.FILE_NAME))
+                .hasMessageContaining("No space left on device");
+        w.onFailure(new IllegalStateException("the run stops"));
+
+        List<String> lines = Files.readAllLines(w.file());
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).startsWith("{").endsWith("}").contains("\"step\":4");
+        assertThat(Files.size(w.file())).as("cut back to the end of the first line")
+                .isEqualTo(lines.get(0).getBytes(StandardCharsets.UTF_8).length + 1L);
     }
 }

@@ -17,6 +17,15 @@ public final class Commands {
         cli.setOut(output.out());
         cli.setErr(output.err());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // A bad option is one line, as every other user error, with where to read more: not the whole usage.
+        cli.setParameterExceptionHandler((exception, args) -> {
+            CommandLine command = exception.getCommandLine();
+            PrintWriter err = command.getErr();
+            String message = exception.getMessage() == null ? "invalid arguments" : exception.getMessage().strip().replace('\n', ' ');
+            err.println("error: " + message + " (see '" + command.getCommandSpec().qualifiedName() + " --help')");
+            err.flush();
+            return UserException.USAGE;
+        });
         cli.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             int code = report(exception, err, stacktrace);

@@ -22,7 +22,8 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--run-dir", required = true, paramLabel = "DIR", description = "The run folder.")
     Path runDir;
 
-    @Option(names = "--output", required = true, paramLabel = "OUT", description = "The export folder to write (created; must be empty or absent).")
+    @Option(names = "--output", required = true, paramLabel = "OUT", description = "The export folder to write: absent, empty, or an earlier export, of which only the files an export "
+                    + "writes are replaced; other files there (a model card, a quantized model) are left alone.")
     Path out;
 
     @Option(names = "--format", split = ",", paramLabel = "NAME[,NAME]",

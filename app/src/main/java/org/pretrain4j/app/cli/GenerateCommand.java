@@ -70,6 +70,7 @@ final class GenerateCommand implements Callable<Integer> {
         int alternatives = Math.max(showTop, json ? 5 : 0);
         List<TextGenerator.Step> steps;
         String text;
+        String stopReason;
         try (ExportedModel exported = ExportedModel.open(model)) {
             TextGenerator generator = new TextGenerator(exported);
             steps = generator.generate(prompt, maxNewTokens, sampling, alternatives, step -> {
@@ -83,6 +84,18 @@ final class GenerateCommand implements Callable<Integer> {
             });
             int[] ids = steps.stream().mapToInt(TextGenerator.Step::id).toArray();
             text = exported.tokenizer().decode(ids);
+            int eos = exported.tokenizer().specialTokens().eos();
+            if (steps.size() >= maxNewTokens) {
+                stopReason = "max_new_tokens";
+            } else if (!steps.isEmpty() && steps.get(steps.size() - 1).id() == eos) {
+                stopReason = "end_of_text";
+            } else {
+                // The only other way out of the loop: prompt plus new tokens filled the model's positions.
+                stopReason = "max_positions";
+                output.err().println("Stopped after " + steps.size() + " of " + maxNewTokens + " new tokens: the model reads at most "
+                        + generator.maxPositions() + " positions (prompt and generated tokens together).");
+                output.err().flush();
+            }
         }
         if (json) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -102,6 +115,7 @@ final class GenerateCommand implements Callable<Integer> {
                 tokens.add(t);
             }
             row.put("tokens", tokens);
+            row.put("stop_reason", stopReason);
             output.out().println(Json.write(row));
         } else {
             output.out().println(prompt + text);

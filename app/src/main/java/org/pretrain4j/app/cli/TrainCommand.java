@@ -21,7 +21,10 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         description = {
             "Train a model from scratch into a run folder (config, metrics, plots, checkpoints), then export it to RUN_DIR/export.",
-            "With no options: tiny BERT (mlm+nsp) on the built-in Europarl sample with an 8k WordPiece vocabulary trained first."
+            "With no options: tiny BERT (mlm+nsp) on the built-in Europarl sample with an 8k WordPiece vocabulary trained first.",
+            "Reproducible: the same configuration and seed on the same machine with the same --threads give bit-identical losses "
+                    + "(with any thread count); another thread count or CPU may differ in float rounding.",
+            "One process at a time per run folder: a second train, resume, evaluate or export on it fails at once naming the first."
         })
 final class TrainCommand implements Callable<Integer> {
     private final RunService runs;

@@ -2,6 +2,7 @@ package org.pretrain4j.app.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,15 +32,21 @@ public final class ConfigFiles {
     /** The resolved configuration's file name inside a run folder. */
     public static final String RUN_CONFIG = "run-config.json";
 
+    // Strict: a duplicated key is an error (not "the last one wins") and 10.9 for an integer key is
+    // an error (not 10): either is a typo the user must hear about.
     private static final ObjectMapper JSON = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     private ConfigFiles() {}
@@ -102,7 +109,7 @@ public final class ConfigFiles {
             Files.move(temporary, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw UserException.runtime("Cannot write " + target + ": " + e.getMessage());
+            throw UserException.runtime("Cannot write " + target + ": " + org.pretrain4j.train.IoFailures.describe(e));
         }
         return target;
     }
@@ -136,10 +143,11 @@ public final class ConfigFiles {
         } catch (JsonProcessingException e) {
             throw UserException.usage(file + where(e.getLocation()) + ": " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw UserException.usage("--config: cannot read '" + file + "': " + e.getMessage());
+            throw UserException.usage("--config: cannot read '" + file + "': " + org.pretrain4j.train.IoFailures.describe(e));
         }
         if (node == null || node.isMissingNode() || node.isNull()) {
-            return JSON.createObjectNode();
+            // Most likely the wrong file, or one cut short: running the defaults silently would hide that.
+            throw UserException.usage(file + ": the configuration file is empty; give at least one key, or leave out --config.");
         }
         if (!(node instanceof ObjectNode object)) {
             throw UserException.usage(file + ": expected a mapping of keys to values at the top level.");

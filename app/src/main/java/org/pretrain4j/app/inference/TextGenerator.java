@@ -40,6 +40,11 @@ public final class TextGenerator {
         maxPositions = model.configInt("n_positions", Integer.MAX_VALUE);
     }
 
+    /** The most positions (prompt plus generated tokens) the model reads: its {@code n_positions}. */
+    public int maxPositions() {
+        return maxPositions;
+    }
+
     /** One generated token, its probability under the sampling distribution, and the most likely alternatives. */
     public record Step(int id, String token, double probability, List<Candidate> top) {}
 

@@ -65,15 +65,38 @@ public record DiscoveredPlugins(
     private static <T> List<T> load(Class<T> type, ClassLoader loader, Function<T, String> name) {
         List<T> found = new ArrayList<>();
         try {
-            for (T factory : ServiceLoader.load(type, loader)) {
-                found.add(factory);
+            for (ServiceLoader.Provider<T> provider : (Iterable<ServiceLoader.Provider<T>>) ServiceLoader.load(type, loader).stream()::iterator) {
+                found.add(instantiate(type, provider));
             }
         } catch (ServiceConfigurationError e) {
             // A jar in --plugins names a class that is missing or does not implement the interface.
-            throw UserException.usage("Cannot load a " + type.getSimpleName() + " plugin: " + e.getMessage());
+            throw UserException.usage("Cannot load a " + type.getSimpleName() + " plugin: " + e.getMessage() + causeOf(e));
         }
         found.sort(Comparator.comparing(name));
         return found;
+    }
+
+    /** The factory of a provider; a constructor that throws fails naming the class, its jar and the cause. */
+    private static <T> T instantiate(Class<T> type, ServiceLoader.Provider<T> provider) {
+        Class<? extends T> implementation = provider.type();
+        try {
+            return provider.get();
+        } catch (ServiceConfigurationError e) {
+            throw UserException.usage("The " + type.getSimpleName() + " plugin " + describeClass(implementation)
+                    + " could not be created" + causeOf(e));
+        }
+    }
+
+    /** ": the innermost cause's class and message" (the plugin's own exception, under ServiceLoader's wrappers), or "". */
+    static String causeOf(Throwable e) {
+        Throwable root = null;
+        for (Throwable c = e.getCause(); c != null; c = c.getCause() == c ? null : c.getCause()) {
+            root = c;
+        }
+        if (root == null) {
+            return "";
+        }
+        return ": " + root.getClass().getName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 
     private static <T> void checkUnique(String kind, List<T> factories, Function<T, String> name) {
@@ -94,7 +117,11 @@ public record DiscoveredPlugins(
 
     /** The class name and where it was loaded from, so that a user can find the jar. */
     static String describe(Object factory) {
-        Class<?> type = factory.getClass();
+        return describeClass(factory.getClass());
+    }
+
+    /** The class name and the jar or folder it was loaded from. */
+    static String describeClass(Class<?> type) {
         String where = "";
         try {
             var source = type.getProtectionDomain().getCodeSource();

@@ -65,7 +65,7 @@ public final class PluginRegistry implements PluginLookup {
     public ExportFormat exportFormat(String name, Map<String, String> properties) {
         ExportFormatFactory factory = exportFormatFactory(name);
         PluginProperties.checkKeys("export format", name, factory.properties(), properties);
-        return factory.create(Map.copyOf(properties));
+        return notNull(factory.create(Map.copyOf(properties)), "export format", name, factory, "ExportFormat");
     }
 
     public ObjectiveFactory objectiveFactory(String name) {
@@ -84,14 +84,14 @@ public final class PluginRegistry implements PluginLookup {
     public MaskingStrategy maskingStrategy(String name, Map<String, String> properties) {
         MaskingStrategyFactory factory = maskingStrategyFactory(name);
         PluginProperties.checkKeys("masking strategy", name, factory.properties(), properties);
-        return factory.create(Map.copyOf(properties));
+        return notNull(factory.create(Map.copyOf(properties)), "masking strategy", name, factory, "MaskingStrategy");
     }
 
     /** Creates the named backend with its properties (keys without the backend prefix). */
     public Backend backend(String name, Map<String, String> properties) {
         BackendFactory factory = backendFactory(name);
         PluginProperties.checkKeys("backend", name, factory.properties(), properties);
-        return factory.create(Map.copyOf(properties));
+        return notNull(factory.create(Map.copyOf(properties)), "backend", name, factory, "Backend");
     }
 
     /** Creates every objective of the spec, in order, each with its own properties. */
@@ -102,7 +102,16 @@ public final class PluginRegistry implements PluginLookup {
             ObjectiveFactory factory = objectiveFactory(name);
             Map<String, String> own = spec.properties().getOrDefault(name, Map.of());
             PluginProperties.checkKeys("objective", name, factory.properties(), own);
-            created.add(factory.create(Map.copyOf(own), this));
+            created.add(notNull(factory.create(Map.copyOf(own), this), "objective", name, factory, "Objective"));
+        }
+        return created;
+    }
+
+    /** A factory that returns null breaks its contract: say which one, instead of a NullPointerException later. */
+    private static <T> T notNull(T created, String kind, String name, Object factory, String what) {
+        if (created == null) {
+            throw new PluginException("The " + kind + " plugin '" + name + "' (" + DiscoveredPlugins.describe(factory)
+                    + ") returned null from create(); it must return a " + what + ".");
         }
         return created;
     }

@@ -154,7 +154,7 @@ public final class LossPlotListener implements TrainingListener {
                 // Readers never see a half-written picture.
                 Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot write the loss plot " + target, e);
+                throw new UncheckedIOException("Cannot write the loss plot " + target + ": " + org.pretrain4j.train.IoFailures.describe(e), e);
             }
         }
     }

@@ -33,6 +33,7 @@ import org.pretrain4j.text.Tokenizers;
 import org.pretrain4j.text.WordPieceTrainer;
 import org.pretrain4j.train.BatchSource;
 import org.pretrain4j.train.DataPosition;
+import org.pretrain4j.train.IoFailures;
 
 /** The data side of a run: corpus, tokenizer and batch sources, from the text and data packages of core. */
 public class RunData {
@@ -81,15 +82,44 @@ public class RunData {
         try {
             Files.createDirectories(save.getParent());
             tokenizer.save(save);
+            // sha256sum's format, so that `sha256sum -c tokenizer.json.sha256` checks it too.
+            Files.writeString(checksumFile(save), sha256(save) + "  " + save.getFileName() + "\n");
         } catch (IOException e) {
-            throw UserException.runtime("Cannot write " + save + ": " + e.getMessage(), e);
+            throw UserException.runtime("Cannot write " + save + ": " + IoFailures.describe(e), e);
         }
         return tokenizer;
     }
 
-    /** The tokenizer a run saved. */
+    /** The tokenizer a run saved, checked against the checksum written beside it (runs of older versions have none). */
     public Tokenizer tokenizerOfRun(Path file) {
+        Path checksum = checksumFile(file);
+        if (Files.isRegularFile(checksum) && Files.isRegularFile(file)) {
+            try {
+                String expected = Files.readString(checksum).strip().split("\\s+")[0];
+                String actual = sha256(file);
+                if (!expected.equalsIgnoreCase(actual)) {
+                    throw UserException.runtime("--run-dir: " + file + " does not match its checksum in " + checksum.getFileName()
+                            + " (damaged or edited); the checkpoints were trained with the original tokenizer: restore it.");
+                }
+            } catch (IOException e) {
+                throw UserException.runtime("--run-dir: cannot read " + checksum + ": " + IoFailures.describe(e), e);
+            }
+        }
         return load(file, "--run-dir");
+    }
+
+    /** The checksum file beside a run's tokenizer. */
+    static Path checksumFile(Path tokenizer) {
+        return tokenizer.resolveSibling(tokenizer.getFileName() + ".sha256");
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            return java.util.HexFormat.of().formatHex(digest.digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /** Trains a tokenizer of {@code type} ("wordpiece" or "bpe") on the sentences of {@code corpus}. */
@@ -131,6 +161,56 @@ public class RunData {
         DataPipeline trainPipeline = new DataPipeline(train, batcher, config.batchSize(), config.seed());
         DataPipeline validationPipeline = new DataPipeline(validation, batcher, config.batchSize(), config.seed());
         return new Batches(new PipelineSource(trainPipeline, true, corpora.name()), new PipelineSource(validationPipeline, false, corpora.name()));
+    }
+
+    /**
+     * Fails before the first step when the training or held-out split gives no example (a corpus
+     * too small for its split), naming --validation-fraction and the number of documents needed,
+     * instead of at the first evaluation with the work lost. Reads only until each split's first
+     * example, and counts the corpus's documents only when one is empty.
+     */
+    public void checkExamples(RunConfig config, Corpora corpora, Tokenizer tokenizer, ExampleLayout layout) {
+        if (!hasExample(layout, corpora.train(), tokenizer, config)) {
+            throw UserException.usage("--corpus: the training part of " + corpora.name() + " gives no examples ("
+                    + documents(corpora) + " documents in all, --validation-fraction " + config.validationFraction()
+                    + "); add text or lower --validation-fraction.");
+        }
+        if (!hasExample(layout, corpora.validation(), tokenizer, config)) {
+            double fraction = config.validationFraction();
+            long documents = documents(corpora);
+            // Documents go to the held-out split independently with probability `fraction`: this many
+            // give it at least one document 95 times in 100.
+            long needed = fraction <= 0 ? -1 : (long) Math.ceil(Math.log(0.05) / Math.log1p(-fraction));
+            throw UserException.usage("--validation-fraction: the held-out split (" + fraction + " of the documents, drawn with --seed "
+                    + config.seed() + ") of " + corpora.name() + " gives no examples: the corpus has " + documents + " documents"
+                    + (needed > 0 ? "; at this fraction it needs about " + needed + " documents (documents are separated by blank "
+                            + "lines in the bert format), or raise --validation-fraction" : "; raise --validation-fraction above 0")
+                    + ".");
+        }
+    }
+
+    private static boolean hasExample(ExampleLayout layout, Corpus corpus, Tokenizer tokenizer, RunConfig config) {
+        try (ExampleStream examples = source(layout, corpus, tokenizer, config).open(0)) {
+            return examples.hasNext();
+        } catch (CorpusException e) {
+            if (e.getMessage() != null && e.getMessage().contains("produced no examples")) {
+                return false;
+            }
+            throw UserException.usage("--corpus: " + e.getMessage());
+        }
+    }
+
+    private static long documents(Corpora corpora) {
+        long n = 0;
+        for (Corpus part : java.util.List.of(corpora.train(), corpora.validation())) {
+            try (DocumentReader reader = part.open()) {
+                while (reader.hasNext()) {
+                    reader.next();
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     /**

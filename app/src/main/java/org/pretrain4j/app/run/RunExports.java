@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.pretrain4j.app.UserException;
 import org.pretrain4j.app.config.ConfigFiles;
 import org.pretrain4j.app.plugin.PluginRegistry;
@@ -40,7 +41,7 @@ final class RunExports {
 
     /** Exports the checkpoint at {@code checkpoint} (a folder under the run's checkpoints/) into {@code output}, in every format that fits. */
     Path exportCheckpoint(Setup setup, Path checkpoint, Path output) {
-        Checkpoint loaded = RunFolders.translate(() -> new CheckpointStore(checkpoint.getParent()).load(checkpoint));
+        Checkpoint loaded = RunFolders.translate(() -> new CheckpointStore(checkpoint.getParent()).load(checkpoint), setup.runDirectory());
         return export(setup, loaded.tensors(), output, formats(List.of(), setup));
     }
 
@@ -48,7 +49,7 @@ final class RunExports {
     Path exportNewest(Setup setup, Path output, List<String> formatNames) {
         List<ExportFormat> formats = formats(formatNames, setup);
         Path dir = setup.runDirectory();
-        Checkpoint checkpoint = RunFolders.translate(() -> RunFolders.checkpoints(dir).loadNewest(false, m -> {}))
+        Checkpoint checkpoint = RunFolders.translate(() -> RunFolders.checkpoints(dir).loadNewest(false, m -> {}), dir)
                 .orElseThrow(() -> UserException.runtime("'" + dir + "' has no checkpoint to export."));
         return export(setup, checkpoint.tensors(), output, formats);
     }
@@ -81,7 +82,7 @@ final class RunExports {
         return chosen;
     }
 
-    private static Path export(Setup setup, Map<String, HostTensor> state, Path output, List<ExportFormat> formats) {
+    private Path export(Setup setup, Map<String, HostTensor> state, Path output, List<ExportFormat> formats) {
         Map<String, Program> programs = setup.graphs().exportPrograms();
         Program model = programs.get("model");
         Program encoder = programs.get("encoder");
@@ -92,8 +93,13 @@ final class RunExports {
         ExportRequest request = new ExportRequest(model, encoder, needed, setup.model(), setup.tokenizer(),
                 setup.objective().name(), setup.objective().exportMetadata(), ConfigFiles.toJson(setup.config()));
         Path target = output.toAbsolutePath().normalize();
+        // Every file any discovered format may write here: the only files a re-export replaces or removes.
+        Set<String> ownFiles = new LinkedHashSet<>();
+        for (ExportFormatFactory factory : registry.exportFormats().values()) {
+            ownFiles.addAll(factory.create(Map.of()).files(request));
+        }
         try {
-            ExportFolder.write(target, directory -> {
+            ExportFolder.write(target, ownFiles, directory -> {
                 List<Path> files = new ArrayList<>();
                 for (ExportFormat format : formats) {
                     files.addAll(format.export(request, directory));
@@ -102,7 +108,7 @@ final class RunExports {
             });
             return target;
         } catch (IOException e) {
-            throw UserException.runtime("Cannot write the export folder '" + output + "': " + e.getMessage(), e);
+            throw UserException.runtime("Cannot write the export folder '" + output + "': " + org.pretrain4j.train.IoFailures.describe(e), e);
         }
     }
 }

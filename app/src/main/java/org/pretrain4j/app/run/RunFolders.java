@@ -1,16 +1,19 @@
 package org.pretrain4j.app.run;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.pretrain4j.app.UserException;
 import org.pretrain4j.app.config.ConfigFiles;
 import org.pretrain4j.app.config.RunConfig;
 import org.pretrain4j.train.NonFiniteLossException;
+import org.pretrain4j.train.IoFailures;
 import org.pretrain4j.train.TrainingException;
 import org.pretrain4j.train.checkpoint.CheckpointException;
 import org.pretrain4j.train.checkpoint.CheckpointStore;
@@ -77,7 +80,7 @@ final class RunFolders {
                     throw UserException.usage(option + ": '" + target + "' is not empty and not an earlier export; choose another folder.");
                 }
             } catch (IOException e) {
-                throw UserException.usage(option + ": cannot read '" + target + "': " + e.getMessage());
+                throw UserException.usage(option + ": cannot read '" + target + "': " + IoFailures.describe(e));
             }
             if (!Files.isWritable(absolute)) {
                 throw UserException.usage(option + ": '" + target + "' is not writable.");
@@ -100,20 +103,50 @@ final class RunFolders {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw UserException.usage(option + ": cannot create '" + dir + "': " + e.getMessage());
+            throw UserException.usage(option + ": cannot create '" + dir + "': " + IoFailures.describe(e));
         }
     }
 
-    /** Runs training code, turning its checkpoint and training failures into one-line user errors. */
-    static <T> T translate(Supplier<T> work) {
+    /**
+     * Runs training code, turning its checkpoint, training and file failures into one-line user
+     * errors whose advice fits the case and names only commands and options that exist.
+     */
+    static <T> T translate(Supplier<T> work, Path runDirectory) {
         try {
             return work.get();
         } catch (NonFiniteLossException e) {
-            throw UserException.runtime(e.getMessage(), e);
+            throw UserException.runtime(e.getMessage() + " Use 'train' with a lower --lr or more --warmup-steps and a new --run-dir.", e);
         } catch (CheckpointException e) {
-            throw UserException.runtime(e.getMessage() + ". Delete the damaged checkpoint folder to resume from an earlier one.", e);
+            throw UserException.runtime(withHint(e, runDirectory), e);
         } catch (TrainingException e) {
             throw UserException.runtime(e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            // A listener's file (metrics, loss plot) could not be written: say why, and what is safe.
+            throw UserException.runtime(e.getMessage() + ". " + continueHint(runDirectory, "fix the cause"), e);
         }
+    }
+
+    /** The message of a checkpoint failure with advice that fits it. */
+    static String withHint(CheckpointException e, Path runDirectory) {
+        String message = e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".";
+        if (e.writeFailure()) {
+            return message + " " + continueHint(runDirectory, IoFailures.isDiskFull(e) ? "free space on its device" : "fix the cause");
+        }
+        if (e.intactOlder().isPresent()) {
+            return message + " 'resume --run-dir " + runDirectory + " --fall-back' sets the damaged checkpoint aside and continues from "
+                    + e.intactOlder().get().getFileName() + ".";
+        }
+        if (message.contains("No older checkpoint is intact") || message.startsWith("No usable checkpoint")) {
+            return message + " The run cannot continue; start a new one with 'train' and another --run-dir.";
+        }
+        return message;
+    }
+
+    /** Where a run that stopped on a write failure can continue from. */
+    private static String continueHint(Path runDirectory, String cause) {
+        Optional<Path> newest = checkpoints(runDirectory).newest();
+        return newest.map(p -> "The checkpoints written are intact (newest " + p.getFileName() + "): " + cause
+                        + ", then 'resume --run-dir " + runDirectory + "' continues from it.")
+                .orElse("No checkpoint was written yet: " + cause + ", then train again.");
     }
 }

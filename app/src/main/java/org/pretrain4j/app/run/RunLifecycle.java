@@ -39,8 +39,12 @@ final class RunLifecycle {
         this.listenerFactories = Set.copyOf(listenerFactories);
     }
 
-    /** Trains (or, with {@code resume}, continues) the run to its configured steps or until Ctrl-C. */
-    Trained run(Setup setup, boolean resume, List<TrainingListener> extra, PretrainedWeights initial) {
+    /**
+     * Trains (or, with {@code resume}, continues) the run to its configured steps or until Ctrl-C;
+     * {@code fallBack} sets a damaged newest checkpoint aside and resumes from the newest intact one;
+     * {@code initial} non-null: a new run starts from these weights instead of random ones.
+     */
+    Trained run(Setup setup, boolean resume, boolean fallBack, List<TrainingListener> extra, PretrainedWeights initial) {
         List<TrainingListener> listeners = new ArrayList<>();
         for (RunListenerFactory factory : listenerFactories) {
             listeners.add(factory.create(setup.runDirectory()));
@@ -50,13 +54,14 @@ final class RunLifecycle {
         listeners.add(throughput);
         TrainingResult result;
         try (Backend backend = setups.backend(setup.config())) {
-            Trainer.Builder builder = trainerBuilder(setup, TrainerSettings.trainerConfig(setup.config()), listeners, true).backend(backend);
+            Trainer.Builder builder = trainerBuilder(setup, TrainerSettings.trainerConfig(setup.config()), listeners, true, fallBack)
+                    .backend(backend);
             if (initial != null) {
                 builder.initialState(initial.state(), PretrainedStart.report(initial));
             }
             Trainer trainer = builder.build();
             try (StopOnShutdown hook = new StopOnShutdown(trainer)) {
-                result = RunFolders.translate(resume ? trainer::resume : trainer::train);
+                result = RunFolders.translate(resume ? trainer::resume : trainer::train, setup.runDirectory());
             }
         }
         double tokensPerSecond = throughput.seconds > 0 ? throughput.tokens / throughput.seconds : 0.0;
@@ -66,18 +71,18 @@ final class RunLifecycle {
     /** Evaluates the newest checkpoint with {@code trainerConfig}'s evaluation settings; writes nothing into the run folder. */
     EvalRecord evaluateNewest(Setup setup, TrainerConfig trainerConfig) {
         try (Backend backend = setups.backend(setup.config())) {
-            Trainer t = trainer(setup, trainerConfig, backend, List.of(), false);
-            return RunFolders.translate(t::evaluateNewestCheckpoint);
+            Trainer t = trainer(setup, trainerConfig, backend, List.of(), false, false);
+            return RunFolders.translate(t::evaluateNewestCheckpoint, setup.runDirectory());
         }
     }
 
     private static Trainer trainer(Setup setup, TrainerConfig trainerConfig, Backend backend, List<TrainingListener> listeners,
-            boolean metricsFile) {
-        return trainerBuilder(setup, trainerConfig, listeners, metricsFile).backend(backend).build();
+            boolean metricsFile, boolean fallBack) {
+        return trainerBuilder(setup, trainerConfig, listeners, metricsFile, fallBack).backend(backend).build();
     }
 
     private static Trainer.Builder trainerBuilder(Setup setup, TrainerConfig trainerConfig, List<TrainingListener> listeners,
-            boolean metricsFile) {
+            boolean metricsFile, boolean fallBack) {
         TrainingPrograms programs = TrainingPrograms.of(setup.graphs(), setup.config().gradientAccumulation());
         Trainer.Builder builder = Trainer.builder()
                 .config(trainerConfig)
@@ -87,7 +92,8 @@ final class RunLifecycle {
                 .evalData(setup.batches().validation())
                 .runDirectory(setup.runDirectory())
                 .runConfiguration(JSON.valueToTree(setup.config()))
-                .metricsFile(metricsFile);
+                .metricsFile(metricsFile)
+                .fallBackToOlderCheckpoint(fallBack);
         listeners.forEach(builder::listener);
         return builder;
     }

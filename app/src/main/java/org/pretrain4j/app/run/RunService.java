@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.pretrain4j.app.UserException;
+import org.pretrain4j.app.cli.Output;
 import org.pretrain4j.app.config.ConfigFiles;
 import org.pretrain4j.app.config.RunConfig;
 import org.pretrain4j.pretrained.PretrainedWeights;
@@ -44,17 +45,28 @@ public class RunService {
     private final RunEvaluation evaluation;
     private final RunExports exports;
     private final FillMaskDemo demo;
+    private final Output output;
 
     /** A fill-mask example shown after training. */
     public record Example(String text, List<List<Candidate>> candidates) {}
 
     @Inject
-    RunService(RunSetup setups, RunLifecycle lifecycle, RunEvaluation evaluation, RunExports exports, FillMaskDemo demo) {
+    RunService(RunSetup setups, RunLifecycle lifecycle, RunEvaluation evaluation, RunExports exports, FillMaskDemo demo,
+            Output output) {
         this.setups = requireNonNull(setups, "setups is null");
         this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
         this.evaluation = requireNonNull(evaluation, "evaluation is null");
         this.exports = requireNonNull(exports, "exports is null");
         this.demo = requireNonNull(demo, "demo is null");
+        this.output = requireNonNull(output, "output is null");
+    }
+
+    /** Locks a run folder for this process (see {@link RunLock}); a take-over is reported on the error stream. */
+    private RunLock lock(Path dir, String command) {
+        return RunLock.acquire(dir, command, message -> {
+            output.err().println(message);
+            output.err().flush();
+        });
     }
 
     /** Trains from scratch in {@code runDirectory}; exports to {@code runDirectory/export} when asked. */
@@ -66,28 +78,31 @@ public class RunService {
     public RunResult train(RunConfig givenConfig, Path runDirectory, boolean export, List<TrainingListener> extra) {
         RunConfig config = RunFolders.withAbsolutePaths(requireNonNull(givenConfig, "config is null"));
         Path dir = runDirectory.toAbsolutePath().normalize();
-        if (!RunFolders.checkpoints(dir).list().isEmpty()) {
-            throw UserException.usage("--run-dir: '" + runDirectory + "' already has checkpoints; continue it with 'resume --run-dir "
-                    + runDirectory + "' or choose another folder.");
-        }
         if (export) {
             RunFolders.checkWritableTarget(dir.resolve(EXPORT), "--run-dir");
         }
         setups.checkPlugins(config);
-        if (config.initFrom() != null) {
-            // Everything is read and checked before the run folder is written: a bad model folder leaves nothing behind.
-            PretrainedStart start = PretrainedStart.open(config);
-            Setup setup = setups.setup(config, dir, true, start);
-            PretrainedWeights weights = start.weights(setup.graphs().evaluationStep());
-            RunFolders.createDirectory(dir, "--run-dir");
-            start.saveInto(dir, TOKENIZER);
-            ConfigFiles.save(config, dir);
-            return run(setup, false, export, extra, weights);
-        }
+        // Everything is read and checked before the run folder is written: a bad model folder leaves nothing behind.
+        PretrainedStart start = config.initFrom() != null ? PretrainedStart.open(config) : null;
+        Setup checked = start != null ? setups.setup(config, dir, true, start) : null;
+        PretrainedWeights weights = start != null ? start.weights(checked.graphs().evaluationStep()) : null;
         RunFolders.createDirectory(dir, "--run-dir");
-        Setup setup = setups.setup(config, dir, true);
-        ConfigFiles.save(config, dir);
-        return run(setup, false, export, extra, null);
+        // Locked before looking at its checkpoints: a running process may be about to write the first one.
+        try (RunLock lock = lock(dir, "train")) {
+            if (!RunFolders.checkpoints(dir).list().isEmpty()) {
+                throw UserException.usage("--run-dir: '" + runDirectory + "' already has checkpoints; continue it with 'resume --run-dir "
+                        + runDirectory + "' or choose another folder.");
+            }
+            Setup setup;
+            if (start != null) {
+                setup = checked;
+                start.saveInto(dir, TOKENIZER);
+            } else {
+                setup = setups.setup(config, dir, true);
+            }
+            ConfigFiles.save(config, dir);
+            return run(setup, false, false, export, extra, weights);
+        }
     }
 
     /** Continues the run in {@code runDirectory} from its newest checkpoint; {@code steps} (nullable) changes the total. */
@@ -96,17 +111,27 @@ public class RunService {
     }
 
     public RunResult resume(Path runDirectory, Integer steps, boolean export, List<TrainingListener> extra) {
+        return resume(runDirectory, steps, export, false, extra);
+    }
+
+    /**
+     * As {@link #resume(Path, Integer, boolean, List)}; with {@code fallBack}, a damaged newest
+     * checkpoint is set aside and the run continues from the newest intact one.
+     */
+    public RunResult resume(Path runDirectory, Integer steps, boolean export, boolean fallBack, List<TrainingListener> extra) {
         Path dir = RunFolders.existingRun(runDirectory);
-        RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG));
-        if (steps != null) {
-            config = ConfigFiles.resolve(config, null, Map.of("steps", steps));
-            ConfigFiles.save(config, dir);
+        try (RunLock lock = lock(dir, "resume")) {
+            RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG));
+            if (steps != null) {
+                config = ConfigFiles.resolve(config, null, Map.of("steps", steps));
+                ConfigFiles.save(config, dir);
+            }
+            if (export) {
+                RunFolders.checkWritableTarget(dir.resolve(EXPORT), "--run-dir");
+            }
+            Setup setup = setups.setup(config, dir, false);
+            return run(setup, true, fallBack, export, extra, null);
         }
-        if (export) {
-            RunFolders.checkWritableTarget(dir.resolve(EXPORT), "--run-dir");
-        }
-        Setup setup = setups.setup(config, dir, false);
-        return run(setup, true, export, extra, null);
     }
 
     /** Held-out metrics of the newest checkpoint; {@code batches} null for the whole held-out split. */
@@ -121,8 +146,10 @@ public class RunService {
      */
     public Map<String, Double> evaluate(Path runDirectory, Integer batches, Map<String, String> properties) {
         Path dir = RunFolders.existingRun(runDirectory);
-        RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG)).withProperties(properties);
-        return evaluation.evaluate(config, dir, batches);
+        try (RunLock lock = lock(dir, "evaluate")) {
+            RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG)).withProperties(properties);
+            return evaluation.evaluate(config, dir, batches);
+        }
     }
 
     /** Exports the newest checkpoint of a run into {@code output} in every export format that fits the model. */
@@ -134,9 +161,11 @@ public class RunService {
     public Path export(Path runDirectory, Path output, List<String> formats) {
         Path dir = RunFolders.existingRun(runDirectory);
         RunFolders.checkWritableTarget(output, "--output");
-        RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG));
-        Setup setup = setups.setup(config, dir, false);
-        return exports.exportNewest(setup, output, List.copyOf(formats));
+        try (RunLock lock = lock(dir, "export")) {
+            RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG));
+            Setup setup = setups.setup(config, dir, false);
+            return exports.exportNewest(setup, output, List.copyOf(formats));
+        }
     }
 
     /** A fill-mask example on the export of an encoder run; empty for decoders or when none applies. */
@@ -148,8 +177,9 @@ public class RunService {
      * Runs the training, then exports the final checkpoint when asked and the run completed;
      * {@code initial} non-null: a new run starts from these weights instead of random ones.
      */
-    private RunResult run(Setup setup, boolean resume, boolean export, List<TrainingListener> extra, PretrainedWeights initial) {
-        RunLifecycle.Trained trained = lifecycle.run(setup, resume, extra, initial);
+    private RunResult run(Setup setup, boolean resume, boolean fallBack, boolean export, List<TrainingListener> extra,
+            PretrainedWeights initial) {
+        RunLifecycle.Trained trained = lifecycle.run(setup, resume, fallBack, extra, initial);
         TrainingResult result = trained.result();
         Path exported = null;
         if (export && result.completed()) {

@@ -52,6 +52,9 @@ final class RunSetup {
         registry.backendFactory(config.backend());
     }
 
+    /** Position embeddings of every preset (BERT and GPT-2 miniatures have 512). */
+    static final int PRESET_POSITIONS = 512;
+
     /** The run of {@code config} in {@code dir}; a fresh run trains or copies its tokenizer, a continued one reads it back. */
     Setup setup(RunConfig config, Path dir, boolean fresh) {
         if (config.initFrom() != null) {
@@ -84,15 +87,33 @@ final class RunSetup {
                     + " is causal and needs a tokenizer with an end-of-text token; byte-level BPE (bpe) has one, "
                     + tokenizer.kind().name().toLowerCase(Locale.ROOT) + " has none");
         }
-        int maxPositions = Math.max(512, config.sequenceLength());
-        TransformerConfig model = start != null ? start.model(config)
-                : TransformerConfig.preset(preset, tokenizer.vocabularySize(), maxPositions, attention)
-                        .withDropout(config.dropout(), config.dropout());
+        TransformerConfig model;
+        if (start != null) {
+            model = start.model(config);
+            if (config.sequenceLength() > model.usablePositions()) {
+                throw UserException.usage("--seq: " + config.sequenceLength() + " is more than the " + model.usablePositions()
+                        + " positions of the model in --init-from; use --seq " + model.usablePositions() + " or less.");
+            }
+        } else {
+            // The presets are BERT's and GPT's miniatures with 512 positions; a longer --seq used to grow the
+            // model silently, making a model that no longer matches its preset.
+            int maxPositions = PRESET_POSITIONS;
+            if (config.sequenceLength() > maxPositions) {
+                throw UserException.usage("--seq: " + config.sequenceLength() + " is more than the " + maxPositions + " positions of preset "
+                        + config.preset() + "; use --seq " + maxPositions + " or less.");
+            }
+            model = TransformerConfig.preset(preset, tokenizer.vocabularySize(), maxPositions, attention)
+                    .withDropout(config.dropout(), config.dropout());
+        }
         TrainingGraphs graphs;
         try {
             graphs = new TrainingGraphs(model, tokenizer.specialTokens(), objective, TrainerSettings.optimizer(config), config.seed());
         } catch (GraphException | IllegalArgumentException e) {
             throw UserException.usage("--objective " + config.objective() + ": " + e.getMessage());
+        }
+        if (fresh) {
+            // A corpus too small for its split fails here, not at the first evaluation with the work lost.
+            data.checkExamples(config, corpora, tokenizer, layout);
         }
         RunData.Batches batches = data.batches(config, corpora, tokenizer, objective, layout);
         return new Setup(config, dir, objective, tokenizer, model, graphs, batches);

@@ -35,5 +35,25 @@ final class TextGeneratorTest {
                 }
             }
         }
+
+        // A prompt 5 positions short of the model's length: generate says why it stops before --max-new-tokens.
+        String prompt;
+        int positions;
+        try (ExportedModel model = ExportedModel.open(run.resolve("export"))) {
+            positions = new TextGenerator(model).maxPositions();
+            StringBuilder text = new StringBuilder("The council");
+            while (model.tokenizer().encode(text + " adopts").length() <= positions - 5) {
+                text.append(" adopts");
+            }
+            prompt = text.toString();
+        }
+        CommandRun generated = CommandRun.of("generate", "--model", run.resolve("export").toString(), "--max-new-tokens", "20", "--json",
+                prompt);
+        assertThat(generated.exitCode()).as(generated.err()).isZero();
+        if (!generated.out().contains("\"stop_reason\":\"end_of_text\"")) {
+            assertThat(generated.out()).contains("\"stop_reason\":\"max_positions\"");
+            assertThat(generated.err()).contains("Stopped after").contains("of 20 new tokens")
+                    .contains("at most " + positions + " positions");
+        }
     }
 }

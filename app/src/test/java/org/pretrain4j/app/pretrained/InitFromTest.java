@@ -21,6 +21,7 @@ import org.pretrain4j.pretrained.HuggingFaceConfig;
 import org.pretrain4j.pretrained.PretrainedWeights;
 import org.pretrain4j.train.checkpoint.CheckpointStore;
 import org.pretrain4j.train.TrainingListener;
+import org.pretrain4j.weights.SafetensorsWriter;
 import org.pretrain4j.weights.WeightFiles;
 import org.pretrain4j.weights.WeightReader;
 
@@ -134,6 +135,50 @@ final class InitFromTest {
         JsonNode filled = ExportChecks.transformersJs("fill-mask", export, "the cat sat on the<mask>.", "a dog<mask> in the park");
         assertThat(filled.path("singles").get(0)).hasSize(3);
         assertThat(filled.path("has_token_type_ids").asBoolean()).isFalse();
+    }
+
+    @Test
+    void headsTheObjectiveNeedsAndTheFileLacksAreInitialisedAndListed() throws Exception {
+        // A BertForMaskedLM-like folder: the fixture without the pooler and the next-sentence head.
+        Path model = Files.createDirectories(temp.resolve("bert-mlm-only"));
+        try (var files = Files.list(HuggingFaceFixtures.folder("bert"))) {
+            for (Path f : files.toList()) {
+                if (!f.getFileName().toString().endsWith(".bin") && !f.getFileName().toString().endsWith(".safetensors")) {
+                    Files.copy(f, model.resolve(f.getFileName()));
+                }
+            }
+        }
+        LinkedHashMap<String, HostTensor> kept = new LinkedHashMap<>();
+        try (WeightReader reader = WeightFiles.open(HuggingFaceFixtures.folder("bert"))) {
+            for (String name : reader.names()) {
+                if (!name.startsWith("bert.pooler.") && !name.startsWith("cls.seq_relationship.")) {
+                    kept.put(name, reader.read(name));
+                }
+            }
+        }
+        SafetensorsWriter.write(model.resolve("model.safetensors"), kept, Map.of("format", "pt"));
+        Path corpus = TestCorpus.write(temp.resolve("corpus.txt"), 30, 9);
+
+        CommandRun run = CommandRun.of("train", "--init-from", model.toString(), "--objective", "mlm+nsp", "--corpus", corpus.toString(),
+                "--run-dir", temp.resolve("run").toString(), "--steps", "2", "--batch-size", "4", "--sequence-length", "32",
+                "--threads", "1", "--no-export", "--warmup-steps", "1");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out() + run.err()).contains("Missing keys, newly initialised")
+                .contains("bert.pooler.dense.weight").contains("cls.seq_relationship.weight").contains("cls.seq_relationship.bias")
+                .doesNotContain("Unexpected keys");
+    }
+
+    @Test
+    void aDecoderTrainedFromScratchWithoutOutputBiasExportsToGpt2Exactly() throws Exception {
+        Path corpus = TestCorpus.write(temp.resolve("corpus.txt"), 40, 10);
+        Path run = temp.resolve("scratch");
+        CommandRun trained = CommandRun.of("train", "--objective", "clm", "-p", "clm.output-bias=false", "--corpus", corpus.toString(),
+                "--vocab-size", "300", "--run-dir", run.toString(), "--steps", "5", "--batch-size", "4", "--sequence-length", "32",
+                "--threads", "1", "--warmup-steps", "1", "--validation-fraction", "0.1");
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+
+        ExportChecks.assertTransformersLoadsIt(run.resolve("export"), "GPT2LMHeadModel");
     }
 
     private static PreTraining.Builder builder(Path corpus, Path from, Path runDirectory, int steps, double learningRate) {

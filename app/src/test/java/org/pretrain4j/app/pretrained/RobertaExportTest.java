@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pretrain4j.backend.onnx.export.OnnxExportFormatFactory;
+import org.pretrain4j.backend.onnx.export.OnnxExporter;
 import org.pretrain4j.backend.onnx.export.SafetensorsExportFormatFactory;
 import org.pretrain4j.graph.AdamW;
 import org.pretrain4j.graph.Program;
@@ -58,7 +59,7 @@ final class RobertaExportTest {
         ExportRequest request = new ExportRequest(programs.get("model"), programs.get("encoder"), weights.state(),
                 config.model(), tokenizer, "mlm", Map.of(), "{}");
         Path export = temp.resolve("export").toAbsolutePath();
-        ExportFolder.write(export, dir -> {
+        ExportFolder.write(export, OnnxExporter.OWN_FILES, dir -> {
             List<Path> files = new ArrayList<>(new OnnxExportFormatFactory().create(Map.of()).export(request, dir));
             files.addAll(new SafetensorsExportFormatFactory().create(Map.of()).export(request, dir));
             return files;

@@ -302,9 +302,21 @@ public final class OnnxLowering {
             return emit(t, "Gather", List.of(in(t, 0), in(t, 1)), attr("axis", (long) g.axis()));
         }
         if (op instanceof Op.ScatterAddRows) {
+            // Not ScatterND with reduction add: ONNX Runtime's CPU kernel splits the updates across
+            // threads that add into shared rows without synchronisation, so a token seen twice in a
+            // batch got a gradient that changed from run to run (and could lose an addition).
+            // ScatterElements along axis 0 with the row index repeated across the row gives each
+            // thread its own columns and adds the rows in order: the same sums on every run.
             String zeros = zerosLike(in(t, 0));
-            String idx = builder.node("Unsqueeze", List.of(in(t, 1), builder.longs(-1)));
-            return emit(t, "ScatterND", List.of(zeros, idx, in(t, 2)), attr("reduction", "add"));
+            String rowShape = builder.node("Concat", List.of(builder.longs(-1),
+                    builder.node("Shape", List.of(in(t, 0)), attr("start", 1L))), attr("axis", 0L));
+            String rows = builder.node("Reshape", List.of(in(t, 2), rowShape));
+            long[] indexShape = new long[t.rank()];
+            java.util.Arrays.fill(indexShape, 1L);
+            indexShape[0] = -1L;
+            String index = builder.node("Reshape", List.of(in(t, 1), builder.longs(indexShape)));
+            String expanded = builder.node("Expand", List.of(index, builder.node("Shape", List.of(rows))));
+            return emit(t, "ScatterElements", List.of(zeros, expanded, rows), attr("axis", 0L), attr("reduction", "add"));
         }
         if (op instanceof Op.TakeAlongLastAxis) {
             String idx = builder.node("Unsqueeze", List.of(in(t, 1), builder.longs(-1)));

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.pretrain4j.graph.HostTensor;
+import org.pretrain4j.train.IoFailures;
 
 /**
  * The checkpoints of one run, in a directory of their own:
@@ -117,9 +118,12 @@ public final class CheckpointStore {
             prune(keep);
             return target;
         } catch (AtomicMoveNotSupportedException e) {
-            throw new CheckpointException("Cannot write checkpoint " + target + ": the file system cannot rename atomically", e);
+            deleteQuietly(temporary);
+            throw CheckpointException.writeFailed("Cannot write checkpoint " + target + ": the file system cannot rename atomically", e);
         } catch (IOException e) {
-            throw new CheckpointException("Cannot write checkpoint " + target + ": " + e, e);
+            // A full disk leaves the half-written files behind: free their space at once.
+            deleteQuietly(temporary);
+            throw CheckpointException.writeFailed("Cannot write checkpoint " + target + ": " + IoFailures.describe(e), e);
         }
     }
 
@@ -188,9 +192,16 @@ public final class CheckpointStore {
                 return Optional.of(load(candidate));
             } catch (CheckpointException e) {
                 if (!fallBack) {
-                    String previous = all.size() > 1 ? " An older checkpoint exists (" + all.get(1).getFileName()
-                            + "); resume with fall-back to use it." : "";
-                    throw new CheckpointException(e.getMessage() + "." + previous, e);
+                    Path intact = null;
+                    for (Path older : all.subList(all.indexOf(candidate) + 1, all.size())) {
+                        if (verifies(older)) {
+                            intact = older;
+                            break;
+                        }
+                    }
+                    String previous = intact != null ? " The older checkpoint " + intact.getFileName() + " is intact."
+                            : all.size() > 1 ? " No older checkpoint is intact either." : "";
+                    throw CheckpointException.damaged(e.getMessage() + "." + previous, e, intact);
                 }
                 skipped.accept("Skipping damaged checkpoint " + candidate + ": " + e.getMessage());
                 if (first == null) {
@@ -243,6 +254,16 @@ public final class CheckpointStore {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot clean up " + directory, e);
+        }
+    }
+
+    /** True when every file of the checkpoint matches its CHECKSUMS line. */
+    public boolean verifies(Path checkpoint) {
+        try {
+            verifyChecksums(checkpoint.toAbsolutePath());
+            return true;
+        } catch (CheckpointException e) {
+            return false;
         }
     }
 
@@ -310,7 +331,7 @@ public final class CheckpointStore {
             } catch (NoSuchFileException x) {
                 throw new CheckpointException("Checkpoint file " + p + " is missing");
             } catch (IOException x) {
-                throw new CheckpointException("Checkpoint file " + p + " cannot be read: " + x.getMessage(), x);
+                throw new CheckpointException("Checkpoint file " + p + " cannot be read: " + IoFailures.describe(x), x);
             }
         }
     }
@@ -336,6 +357,14 @@ public final class CheckpointStore {
         Files.move(checkpoint, doomed, StandardCopyOption.ATOMIC_MOVE);
         forceDirectory(directory);
         deleteRecursively(doomed);
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            deleteRecursively(p);
+        } catch (IOException e) {
+            // What is left is a .tmp- directory, which the next resume removes.
+        }
     }
 
     private static void deleteRecursively(Path p) throws IOException {

@@ -6,17 +6,21 @@ import org.pretrain4j.spi.PluginProperties;
 import org.pretrain4j.spi.PropertySpec;
 
 /**
- * Configuration of the {@code clm} objective. It has no keys today: the targets are fixed by the
- * layout (the next token, end of text included); strict parsing still rejects any key by name, and
- * the loss weight of a composition is read by the composition, not here.
+ * Configuration of the {@code clm} objective. The targets are fixed by the layout (the next token,
+ * end of text included); the loss weight of a composition is read by the composition, not here.
+ *
+ * @param outputBias whether the tied decoder adds a learned bias ({@code output-bias}, default
+ *     true). GPT-2 has none, so a model trained without it exports to {@code GPT2LMHeadModel}
+ *     exactly; a model started from GPT-2 ({@code --init-from}) never has one.
  */
-public record ClmConfig() {
-    /** Every key, with its default (none). */
-    public static final List<PropertySpec> PROPERTIES = List.of();
+public record ClmConfig(boolean outputBias) {
+    /** Every key, with its default. */
+    public static final List<PropertySpec> PROPERTIES = List.of(new PropertySpec("output-bias", "true",
+            "Learned bias on the tied output projection (false: as GPT-2, which model.safetensors then holds exactly)"));
 
     /** Parses the user's properties strictly. */
     public static ClmConfig parse(Map<String, String> properties) {
-        PluginProperties.parse("objective 'clm'", properties, PROPERTIES);
-        return new ClmConfig();
+        PluginProperties p = PluginProperties.parse("objective 'clm'", properties, PROPERTIES);
+        return new ClmConfig(Boolean.parseBoolean(p.choice("output-bias", List.of("true", "false"))));
     }
 }

@@ -85,10 +85,10 @@ public final class ClmObjective implements Objective {
         return Map.of("logits", logits(model));
     }
 
-    private static Tensor logits(ModelContext model) {
+    private Tensor logits(ModelContext model) {
         Graph g = model.graph();
         Tensor logits = g.matmul(model.hidden(), g.transpose(model.tokenEmbedding(), 1, 0));
-        if (!model.config().outputBias()) {
+        if (!config.outputBias() || !model.config().outputBias()) {
             // GPT-2's lm_head has no bias: a model started from it keeps none, so it exports exactly.
             return logits;
         }

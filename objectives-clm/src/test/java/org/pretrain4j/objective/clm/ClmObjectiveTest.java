@@ -41,13 +41,14 @@ final class ClmObjectiveTest implements ObjectiveContract {
 
     @Test
     void defaults() {
-        assertThat(ClmConfig.parse(Map.of())).isEqualTo(new ClmConfig());
+        assertThat(ClmConfig.parse(Map.of())).isEqualTo(new ClmConfig(true));
     }
 
     @Test
     void fullExplicitMapping() {
-        // clm has no keys: the full mapping is the empty one, and any key is refused by name.
-        assertThat(ClmConfig.PROPERTIES).isEmpty();
+        assertThat(ClmConfig.parse(Map.of("output-bias", "false"))).isEqualTo(new ClmConfig(false));
+        assertThatThrownBy(() -> ClmConfig.parse(Map.of("output-bias", "maybe"))).isInstanceOf(PluginException.class)
+                .hasMessageContaining("'output-bias'");
         assertThatThrownBy(() -> ClmConfig.parse(Map.of("weight", "2")))
                 .isInstanceOf(PluginException.class).hasMessageContaining("'weight'").hasMessageContaining("objective 'clm'");
     }

@@ -46,15 +46,19 @@ import org.tribuo.ONNXExportable;
  * {@code onnx/encoder.onnx} for encoders) with the weights inside as float32 initializers, opset 17
  * and IR version 8, plus {@code config.json}, {@code tokenizer.json}, {@code tokenizer_config.json},
  * {@code generation_config.json} (decoders) and {@code pretrain4j.json}. {@link #export} writes a
- * whole folder through {@link ExportFolder} (a temporary sibling folder renamed into place at the
- * end, so a failure leaves nothing half-written); {@link #writeInto} adds the files to a folder
- * that other export formats share.
+ * whole folder through {@link ExportFolder} (a temporary sibling folder first, so a failure leaves
+ * the target as it was; over an earlier export only {@link #OWN_FILES} are replaced, a user's other
+ * files stay); {@link #writeInto} adds the files to a folder that other export formats share.
  */
 public final class OnnxExporter {
     /** The symbolic name of dim 0 of every input and output. */
     public static final String BATCH = "batch_size";
     /** Metadata key of the run configuration JSON. */
     public static final String CONFIG_METADATA = "pretrain4j.run_configuration";
+
+    /** Every file an export of the {@code onnx} and {@code safetensors} formats may write, relative to its folder. */
+    public static final List<String> OWN_FILES = List.of("onnx/model.onnx", "onnx/encoder.onnx", "model.safetensors",
+            "tokenizer.json", "tokenizer_config.json", "generation_config.json", "config.json", "pretrain4j.json");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -74,7 +78,7 @@ public final class OnnxExporter {
         boolean decoder = request.config().attention() == AttentionKind.CAUSAL;
         validate(request, decoder);
         ExportProvenance provenance = provenance(request, decoder);
-        List<Path> written = ExportFolder.write(target, temp -> writeAll(request, decoder, provenance, temp));
+        List<Path> written = ExportFolder.write(target, OWN_FILES, temp -> writeAll(request, decoder, provenance, temp));
         return new ExportResult(target, written, provenance);
     }
 

@@ -34,7 +34,7 @@ final class OnnxExportFormatTest {
         ExportFormat format = onnx();
         Path dir = tmp.resolve("export");
 
-        List<Path> written = ExportFolder.write(dir, temp -> format.export(request, temp));
+        List<Path> written = ExportFolder.write(dir, format.files(request), temp -> format.export(request, temp));
 
         assertThat(format.fits(toy.config())).isTrue();
         assertThat(written).allSatisfy(p -> assertThat(p).startsWith(dir.toAbsolutePath()).isRegularFile());
