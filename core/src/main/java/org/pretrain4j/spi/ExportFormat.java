@@ -24,6 +24,16 @@ public interface ExportFormat {
      */
     List<String> files(ExportRequest request);
 
+    /**
+     * Every file this format may write in any export, e.g. an encoder graph that only encoders have:
+     * a re-export over an earlier export replaces these and removes those it did not write again,
+     * and leaves every other file (a user's model card) alone. By default only {@link #files} of the
+     * request at hand, so a format whose files vary with the model should list them all.
+     */
+    default List<String> ownedFiles(ExportRequest request) {
+        return files(request);
+    }
+
     /** Whether this format can write {@code model} (an architecture it has a layout for). */
     boolean fits(TransformerConfig model);
 

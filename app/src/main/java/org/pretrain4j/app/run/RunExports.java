@@ -96,7 +96,7 @@ final class RunExports {
         // Every file any discovered format may write here: the only files a re-export replaces or removes.
         Set<String> ownFiles = new LinkedHashSet<>();
         for (ExportFormatFactory factory : registry.exportFormats().values()) {
-            ownFiles.addAll(factory.create(Map.of()).files(request));
+            ownFiles.addAll(factory.create(Map.of()).ownedFiles(request));
         }
         try {
             ExportFolder.write(target, ownFiles, directory -> {

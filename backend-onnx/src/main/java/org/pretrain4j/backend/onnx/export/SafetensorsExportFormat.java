@@ -22,6 +22,13 @@ final class SafetensorsExportFormat implements ExportFormat {
         return files;
     }
 
+    @Override
+    public List<String> ownedFiles(ExportRequest request) {
+        List<String> files = new ArrayList<>(files(request));
+        files.add("generation_config.json");
+        return files;
+    }
+
     /** Every model the trainer builds has a Hugging Face layout: BERT, RoBERTa (offset positions) or GPT-2 (causal). */
     @Override
     public boolean fits(TransformerConfig model) {
