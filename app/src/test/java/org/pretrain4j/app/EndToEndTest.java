@@ -27,7 +27,7 @@ final class EndToEndTest {
     static CommandRun encoderTraining;
 
     static String[] train(String objective, Path run, String... extra) {
-        List<String> a = new ArrayList<>(List.of("train", "--corpus", corpus.toString(), "--objective", objective, "--preset", "tiny",
+        List<String> a = new ArrayList<>(List.of("train", "--recipe", "none", "--corpus", corpus.toString(), "--objective", objective, "--preset", "tiny",
                 "--vocab-size", "300", "--steps", "6", "--batch-size", "4", "--seq", "32", "--eval-every", "3", "--eval-batches", "2",
                 "--checkpoint-every", "3", "--threads", "1", "--validation-fraction", "0.1", "--run-dir", run.toString()));
         a.addAll(Arrays.asList(extra));

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -17,15 +16,26 @@ import org.pretrain4j.train.JsonLinesMetricsWriter;
 import org.pretrain4j.train.checkpoint.CheckpointStore;
 
 /**
- * The command line killed with {@code kill -9} while it writes a checkpoint, then resumed with
- * {@code resume --run-dir}, repeats the losses of an uninterrupted run.
+ * A run killed with {@code kill -9} while it writes a checkpoint, then resumed with
+ * {@code resume --run-dir}, repeats the losses of an uninterrupted {@code train} of the same configuration.
  */
 final class KillAndResumeTest {
-    private static List<String> trainArgs(Path corpus, Path run) {
-        return List.of("train", "--corpus", corpus.toString(), "--objective", "mlm+nsp", "--preset", "tiny", "--vocab-size", "200",
-                "--steps", "9", "--batch-size", "4", "--seq", "32", "--eval-every", "3", "--eval-batches", "2",
-                "--checkpoint-every", "3", "--log-every", "1", "--threads", "1", "--validation-fraction", "0.1",
-                "--run-dir", run.toString(), "--no-export");
+    private static Path config(Path corpus, Path file) throws java.io.IOException {
+        return Files.writeString(file, """
+                corpus: %s
+                objective: mlm+nsp
+                preset: tiny
+                vocab-size: 200
+                steps: 9
+                batch-size: 4
+                sequence-length: 32
+                eval-every: 3
+                eval-batches: 2
+                checkpoint-every: 3
+                log-every: 1
+                threads: 1
+                validation-fraction: 0.1
+                """.formatted(corpus));
     }
 
     @Test
@@ -35,13 +45,14 @@ final class KillAndResumeTest {
         Path killed = temp.resolve("killed");
         Path pause = temp.resolve("pause");
 
-        CommandRun uninterrupted = CommandRun.of(trainArgs(corpus, whole).toArray(String[]::new));
+        Path config = config(corpus, temp.resolve("run.yaml"));
+        CommandRun uninterrupted = CommandRun.of("train", "--recipe", "none", "--config", config.toString(), "--run-dir",
+                whole.toString(), "--no-export");
         assertThat(uninterrupted.exitCode()).as(uninterrupted.err()).isZero();
 
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-D" + CheckpointStore.PAUSE_PROPERTY + "=" + pause,
-                Main.class.getName()));
-        command.addAll(trainArgs(corpus, killed));
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), PausedTrainMain.class.getName(), config.toString(),
+                killed.toString(), pause.toString());
         Process child = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(temp.resolve("child.log").toFile()).start();
         try {

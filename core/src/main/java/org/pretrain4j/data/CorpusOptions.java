@@ -38,8 +38,4 @@ public record CorpusOptions(CorpusFormat format, String jsonField, boolean repla
     public CorpusOptions withReplaceMalformed(boolean replace) {
         return new CorpusOptions(format, jsonField, replace, maxLineChars, sentenceLocale);
     }
-
-    public CorpusOptions withMaxLineChars(int max) {
-        return new CorpusOptions(format, jsonField, replaceMalformed, max, sentenceLocale);
-    }
 }

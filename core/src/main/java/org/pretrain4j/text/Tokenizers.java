@@ -32,18 +32,6 @@ public final class Tokenizers {
         return BpeTrainer.train(texts, BpeTrainer.Options.of(vocabSize));
     }
 
-    /** Parses a kind name as users write it: "wordpiece" or "bpe" (also "byte-level-bpe"), case-insensitive. */
-    public static Tokenizer.Kind parseKind(String name) {
-        String n = name.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-        if (n.equals("wordpiece") || n.equals("word-piece")) {
-            return Tokenizer.Kind.WORDPIECE;
-        }
-        if (n.equals("bpe") || n.equals("byte-level-bpe") || n.equals("bytelevel-bpe")) {
-            return Tokenizer.Kind.BYTE_LEVEL_BPE;
-        }
-        throw new IllegalArgumentException("unknown tokenizer type '" + name + "'; choose wordpiece or bpe");
-    }
-
     /**
      * Loads a Hugging Face {@code tokenizer.json}, a BERT {@code vocab.txt}, or a folder holding
      * either (tokenizer.json preferred). A vocab.txt is lower-cased unless it contains an upper-case

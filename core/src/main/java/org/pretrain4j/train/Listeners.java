@@ -32,6 +32,13 @@ final class Listeners implements TrainingListener {
     }
 
     @Override
+    public void beforeCheckpointCommit(Path temporary) throws java.io.IOException {
+        for (TrainingListener l : all) {
+            l.beforeCheckpointCommit(temporary);
+        }
+    }
+
+    @Override
     public void onMessage(String message) {
         all.forEach(l -> l.onMessage(message));
     }

@@ -81,7 +81,7 @@ public final class Trainer {
         this.fallBackToOlderCheckpoint = b.fallBackToOlderCheckpoint;
         this.initialState = b.initialState;
         this.initialMessages = b.initialMessages;
-        this.store = new CheckpointStore(runDirectory.resolve("checkpoints"));
+        this.store = new CheckpointStore(runDirectory.resolve("checkpoints"), listeners::beforeCheckpointCommit);
         this.schedule = LearningRateSchedule.of(config);
         this.inputs = new ProgramInputs(programs);
         this.evaluator = new Evaluator(config, programs, objective, evalData, inputs);

@@ -22,6 +22,12 @@ public interface TrainingListener {
     /** Something the user should know that does not stop the run (e.g. a damaged checkpoint skipped). */
     default void onMessage(String message) {}
 
+    /**
+     * A checkpoint's files are written and synced in {@code temporary}, not yet renamed into place
+     * (a process killed now leaves the previous checkpoint as the newest; the crash tests pause here).
+     */
+    default void beforeCheckpointCommit(Path temporary) throws java.io.IOException {}
+
     /** The run reached its last step; called once. */
     default void onFinish(TrainingResult result) {}
 

@@ -142,6 +142,14 @@ public interface ObjectiveContract {
         assertThat(o.layout()).isNotNull();
     }
 
+    /** Logs and errors print objectives: the name first, then any settings, never a record's class name. */
+    @Test
+    default void toStringStartsWithTheNameAndNamesNoClass() {
+        String text = objective().toString();
+        assertThat(text).startsWith(objectiveName());
+        assertThat(text).doesNotContain("Config[").doesNotContain("@");
+    }
+
     @Test
     default void acceptsEveryListedPropertyAtItsDefault() {
         for (PropertySpec p : factory().properties()) {

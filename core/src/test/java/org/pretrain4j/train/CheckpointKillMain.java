@@ -3,14 +3,15 @@ package org.pretrain4j.train;
 import java.nio.file.Path;
 import java.util.Map;
 import org.pretrain4j.graph.AdamW;
+import org.pretrain4j.testkit.CheckpointPause;
 import org.pretrain4j.testkit.ReferenceBackend;
 import org.pretrain4j.testkit.ToyTraining;
 import org.pretrain4j.train.checkpoint.CheckpointStore;
 
 /**
  * The child process of {@link CheckpointKillTest}: trains the toy model into the run directory given
- * as the only argument, with a checkpoint every 2 steps. The test starts it with the checkpoint
- * pause hook ({@link CheckpointStore#PAUSE_PROPERTY}) and kills it with SIGKILL mid-write.
+ * as the first argument, with a checkpoint every 2 steps, pausing each checkpoint write before its
+ * rename on the signal file given as the second ({@link CheckpointPause}); the test kills it there with SIGKILL.
  */
 public final class CheckpointKillMain {
     static final long SEED = 5;
@@ -33,6 +34,6 @@ public final class CheckpointKillMain {
     }
 
     public static void main(String[] args) {
-        trainer(Path.of(args[0])).build().train();
+        trainer(Path.of(args[0])).listener(new CheckpointPause(Path.of(args[1]))).build().train();
     }
 }

@@ -33,7 +33,7 @@ final class CheckpointKillTest {
         Path log = dir.resolve("child.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "-D" + CheckpointStore.PAUSE_PROPERTY + "=" + signal, CheckpointKillMain.class.getName(), run.toString())
+                CheckpointKillMain.class.getName(), run.toString(), signal.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
             NextSentenceCommand.class,
             TokenizerCommand.class,
             PluginsCommand.class,
-            BenchCommand.class
+            BenchCommand.class,
+            DumpBatchesCommand.class
         })
 public final class Pretrain4jCommand implements Runnable {
     @Spec

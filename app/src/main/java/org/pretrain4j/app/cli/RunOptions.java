@@ -3,6 +3,7 @@ package org.pretrain4j.app.cli;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.pretrain4j.app.config.Recipe;
 import org.pretrain4j.app.config.RunConfig;
 import picocli.CommandLine.Option;
 
@@ -13,6 +14,11 @@ import picocli.CommandLine.Option;
 final class RunOptions {
     @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML file with configuration keys (same names as the options, e.g. batch-size: 32); options given here override it.")
     Path config;
+
+    @Option(paramLabel = "NAME", names = "--recipe", description = "Named defaults under the config file and options: "
+            + "quick-start (default: a model that has learned something in about 3 minutes on 2 cores; printed at start-up) "
+            + "or none (the plain defaults shown below).")
+    String recipe;
 
     @Option(paramLabel = "NAME", names = "--preset", description = "Model size: tiny, mini, small, medium (default: " + RunConfig.DEFAULT_PRESET + ").")
     String preset;
@@ -48,22 +54,22 @@ final class RunOptions {
     @Option(paramLabel = "N", names = "--vocab-size", description = "Vocabulary size of a trained tokenizer (default: " + RunConfig.DEFAULT_VOCAB_SIZE + ").")
     Integer vocabSize;
 
-    @Option(paramLabel = "N", names = "--steps", description = "Optimizer steps (default: " + RunConfig.DEFAULT_STEPS + ").")
+    @Option(paramLabel = "N", names = "--steps", description = "Optimizer steps (default: the recipe's; " + RunConfig.DEFAULT_STEPS + " with --recipe none).")
     Integer steps;
 
-    @Option(paramLabel = "N", names = {"--batch-size", "--batch"}, description = "Examples per step (default: " + RunConfig.DEFAULT_BATCH_SIZE + ").")
+    @Option(paramLabel = "N", names = {"--batch-size", "--batch"}, description = "Examples per step (default: the recipe's; " + RunConfig.DEFAULT_BATCH_SIZE + " with --recipe none).")
     Integer batchSize;
 
-    @Option(paramLabel = "N", names = {"--sequence-length", "--seq"}, description = "Tokens per example (default: " + RunConfig.DEFAULT_SEQUENCE_LENGTH + ").")
+    @Option(paramLabel = "N", names = {"--sequence-length", "--seq"}, description = "Tokens per example (default: the recipe's; " + RunConfig.DEFAULT_SEQUENCE_LENGTH + " with --recipe none).")
     Integer sequenceLength;
 
-    @Option(paramLabel = "X", names = {"--learning-rate", "--lr"}, description = "Peak learning rate (default: " + RunConfig.DEFAULT_LEARNING_RATE + ").")
+    @Option(paramLabel = "X", names = {"--learning-rate", "--lr"}, description = "Peak learning rate (default: the recipe's; " + RunConfig.DEFAULT_LEARNING_RATE + " with --recipe none).")
     Double learningRate;
 
-    @Option(paramLabel = "N", names = "--warmup-steps", description = "Linear warm-up steps (default: " + RunConfig.DEFAULT_WARMUP_STEPS + ").")
+    @Option(paramLabel = "N", names = "--warmup-steps", description = "Linear warm-up steps (default: the recipe's; " + RunConfig.DEFAULT_WARMUP_STEPS + " with --recipe none).")
     Integer warmupSteps;
 
-    @Option(paramLabel = "NAME", names = "--schedule", description = "Decay after warm-up: linear, cosine, constant (default: " + RunConfig.DEFAULT_SCHEDULE + ").")
+    @Option(paramLabel = "NAME", names = "--schedule", description = "Decay after warm-up: linear, cosine, constant (default: the recipe's; " + RunConfig.DEFAULT_SCHEDULE + " with --recipe none).")
     String schedule;
 
     @Option(paramLabel = "X", names = "--weight-decay", description = "AdamW decoupled weight decay (default: 0.01).")
@@ -75,7 +81,7 @@ final class RunOptions {
     @Option(paramLabel = "N", names = "--gradient-accumulation", description = "Micro-batches per step (default: 1).")
     Integer gradientAccumulation;
 
-    @Option(paramLabel = "X", names = "--dropout", description = "Hidden and attention dropout (default: 0.1).")
+    @Option(paramLabel = "X", names = "--dropout", description = "Hidden and attention dropout (default: the recipe's; 0.1 with --recipe none).")
     Double dropout;
 
     @Option(paramLabel = "N", names = "--eval-every", description = "Steps between evaluations on the held-out split (default: 100).")
@@ -105,6 +111,11 @@ final class RunOptions {
 
     @Option(paramLabel = "N", names = "--threads", description = "Backend threads, 0 for every core (default: 0).")
     Integer threads;
+
+    /** The configuration: defaults, the recipe, the config file, then the options given. */
+    Recipe.Resolved resolve() {
+        return Recipe.resolve(recipe, config, overrides());
+    }
 
     /** The options given on the command line, by configuration key. */
     Map<String, Object> overrides() {

@@ -114,6 +114,11 @@ public final class ConfigFiles {
         return target;
     }
 
+    /** The configuration as kebab-case keys to values (numbers, strings, booleans, the properties map). */
+    public static Map<String, Object> asMap(RunConfig config) {
+        return JSON.convertValue(config, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
+    }
+
     /** The configuration as pretty JSON with kebab-case keys. */
     public static String toJson(RunConfig config) {
         try {

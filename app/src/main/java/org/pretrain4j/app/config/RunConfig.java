@@ -114,11 +114,6 @@ public record RunConfig(
                 validationFraction, seed, threads, initFrom);
     }
 
-    /** The number of worker threads to use: {@code threads}, or every core when 0. */
-    public int effectiveThreads() {
-        return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-    }
-
     private static void require(boolean ok, String key, String problem) {
         if (!ok) {
             throw new InvalidConfigException(key, problem);

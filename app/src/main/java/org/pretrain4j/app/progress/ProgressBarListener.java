@@ -2,10 +2,11 @@ package org.pretrain4j.app.progress;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.PrintWriter;
 import java.time.Duration;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.pretrain4j.app.cli.Output;
 import org.pretrain4j.train.EvalRecord;
@@ -38,7 +39,7 @@ final class ProgressBarListener implements TrainingListener {
                 .startsFrom(start.startStep(), Duration.ZERO)
                 .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
                 .setUpdateIntervalMillis(250)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .setConsumer(new OutputConsumer(output.err(), terminalWidth()))
                 .setUnit(" steps", 1)
                 .build();
     }
@@ -54,14 +55,16 @@ final class ProgressBarListener implements TrainingListener {
     public void onEvaluation(EvalRecord r) {
         lastEval = String.format(" | val %.3f", r.loss());
         // Above the bar: the bar redraws itself on the next line.
-        System.err.printf("%neval step %d  loss %.4f (%s)  %s%n", r.step(), r.loss(), Describe.terms(r.termLosses()),
+        output.err().printf("%neval step %d  loss %.4f (%s)  %s%n", r.step(), r.loss(), Describe.terms(r.termLosses()),
                 Describe.metrics(r.metrics()));
+        output.err().flush();
     }
 
     @Override
     public void onMessage(String message) {
-        System.err.println();
-        System.err.println("note: " + message);
+        output.err().println();
+        output.err().println("note: " + message);
+        output.err().flush();
     }
 
     @Override
@@ -80,5 +83,44 @@ final class ProgressBarListener implements TrainingListener {
             bar = null;
         }
         output.err().flush();
+    }
+
+    /** The terminal's width from {@code COLUMNS} when the shell exports it, else 100 (the bar shortens its message to fit). */
+    private static int terminalWidth() {
+        try {
+            int columns = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", ""));
+            return columns >= 40 ? columns : 100;
+        } catch (NumberFormatException e) {
+            return 100;
+        }
+    }
+
+    /** Redraws the bar in place on the {@link Output}'s error writer: a carriage return, then the line. */
+    static final class OutputConsumer implements ProgressBarConsumer {
+        private final PrintWriter err;
+        private final int width;
+
+        OutputConsumer(PrintWriter err, int width) {
+            this.err = requireNonNull(err, "err is null");
+            this.width = width;
+        }
+
+        @Override
+        public int getMaxRenderedLength() {
+            return width;
+        }
+
+        @Override
+        public void accept(String rendered) {
+            err.print('\r');
+            err.print(rendered);
+            err.flush();
+        }
+
+        @Override
+        public void close() {
+            err.println();
+            err.flush();
+        }
     }
 }

@@ -11,8 +11,8 @@ import org.pretrain4j.app.inference.ExportedModel;
 /** The fill-mask example shown after training an encoder: the export fills a sentence of the corpus (or Europarl's). */
 @Singleton
 final class FillMaskDemo {
-    /** The sentence the default run fills after training: Europarl's most common opening. */
-    static final String SAMPLE_EXAMPLE = "I would like to [MASK] the Commissioner for his answer.";
+    /** The sentence a run on the built-in sample fills after training: its answers are the sample's institutions. */
+    static final String SAMPLE_EXAMPLE = "the european [MASK] has adopted the report.";
 
     private final RunData data;
 

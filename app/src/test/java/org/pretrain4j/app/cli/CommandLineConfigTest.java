@@ -67,7 +67,7 @@ final class CommandLineConfigTest {
         for (String[] command : new String[][] {{"--help"}, {"train", "--help"}, {"resume", "--help"}, {"evaluate", "--help"},
             {"export", "--help"}, {"fill-mask", "--help"}, {"generate", "--help"}, {"next-sentence", "--help"},
             {"tokenizer", "--help"}, {"tokenizer", "train", "--help"}, {"tokenizer", "encode", "--help"}, {"plugins", "--help"},
-            {"bench", "--help"}}) {
+            {"bench", "--help"}, {"dump-batches", "--help"}}) {
             CommandRun r = CommandRun.of(command);
             assertThat(r.exitCode()).as(String.join(" ", command)).isZero();
             assertThat(r.out()).as(String.join(" ", command)).startsWith("Usage: pretrain4j");

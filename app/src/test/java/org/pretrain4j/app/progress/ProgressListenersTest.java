@@ -109,4 +109,23 @@ final class ProgressListenersTest {
                 .contains("eval step 10  loss 1.2000").contains("next_sentence_accuracy=0.7000")
                 .contains("checkpoint step-00000020 written");
     }
+
+    @Test
+    void theProgressBarWritesToTheOutputItIsGivenNotToSystemErr(@TempDir Path dir) {
+        StringWriter err = new StringWriter();
+        java.io.PrintStream systemErr = System.err;
+        java.io.ByteArrayOutputStream stray = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(stray, true));
+        try {
+            ProgressBarListener bar = new ProgressBarListener(new Output(new PrintWriter(new StringWriter()), new PrintWriter(err), true));
+            run(dir, 0, 20, bar);
+            bar.onMessage("checkpoint written");
+        } finally {
+            System.setErr(systemErr);
+        }
+
+        assertThat(err.toString()).contains("\rtrain").contains("20/20").contains("eval step 10").contains("eval step 20")
+                .contains("note: checkpoint written");
+        assertThat(stray.toString()).isEmpty();
+    }
 }

@@ -39,11 +39,6 @@ public record OnnxConfig(int threads, Device device, Optimization optimization, 
         java.util.Objects.requireNonNull(profile, "profile is null");
     }
 
-    /** The same settings with another thread count. */
-    public OnnxConfig withThreads(int n) {
-        return new OnnxConfig(n, device, optimization, memoryPattern, arena, spinning, profile);
-    }
-
     /** Every property with its default. */
     public static List<PropertySpec> properties() {
         return List.of(

@@ -366,8 +366,4 @@ final class OnnxExecutable implements org.pretrain4j.graph.Executable {
             }
         }
     }
-
-    List<String> stateNames() {
-        return new ArrayList<>(state.keySet());
-    }
 }

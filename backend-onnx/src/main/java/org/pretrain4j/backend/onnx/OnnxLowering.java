@@ -484,9 +484,4 @@ public final class OnnxLowering {
     private static long[] toLongs(List<Integer> values) {
         return values.stream().mapToLong(Integer::longValue).toArray();
     }
-
-    /** The dims of a shape, for callers declaring outputs. */
-    static List<Dim> dims(Shape shape) {
-        return shape.dims();
-    }
 }

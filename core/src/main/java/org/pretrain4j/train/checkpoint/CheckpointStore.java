@@ -49,10 +49,8 @@ import org.pretrain4j.train.IoFailures;
  * {@code latest} costs nothing) and verifies every file against CHECKSUMS; a damaged checkpoint
  * fails naming the file and why, or, when asked, is skipped in favour of the previous good one.
  *
- * <p>Test hook: when the system property {@value #PAUSE_PROPERTY} names a file, the writer
- * creates that file (containing the temporary directory's path) once the files are synced, just
- * before the rename, and waits while it exists, so a test can kill the process mid-write or
- * delete the file to let the write finish.
+ * <p>A {@link BeforeCommit} given to the constructor runs once the files are synced, just before
+ * the rename: the crash tests pause there (testkit's {@code CheckpointPause}) to kill the process mid-write.
  */
 public final class CheckpointStore {
     /** The tensor file's name inside a checkpoint. */
@@ -63,8 +61,6 @@ public final class CheckpointStore {
     public static final String CHECKSUMS = "CHECKSUMS";
     /** The pointer file naming the newest checkpoint. */
     public static final String LATEST = "latest";
-    /** System property naming the pause file of the test hook. */
-    public static final String PAUSE_PROPERTY = "pretrain4j.checkpoint.pause-file";
 
     private static final Pattern NAME = Pattern.compile("step-(\\d+)");
     private static final String TEMPORARY_PREFIX = ".tmp-";
@@ -72,10 +68,24 @@ public final class CheckpointStore {
 
     private final Path directory;
     private final ObjectMapper json;
+    private final BeforeCommit beforeCommit;
+
+    /** What runs once a checkpoint's files are written and synced in their temporary folder, before the rename. */
+    @FunctionalInterface
+    public interface BeforeCommit {
+        /** Called on the writing thread with the temporary folder; throwing fails the write, which leaves no checkpoint. */
+        void beforeCommit(Path temporary) throws IOException;
+    }
 
     public CheckpointStore(Path directory) {
+        this(directory, temporary -> {});
+    }
+
+    /** A store that calls {@code beforeCommit} in every write (the trainer passes its listeners' {@code beforeCheckpointCommit}). */
+    public CheckpointStore(Path directory, BeforeCommit beforeCommit) {
         this.directory = requireNonNull(directory, "directory is null").toAbsolutePath();
         this.json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        this.beforeCommit = requireNonNull(beforeCommit, "beforeCommit is null");
     }
 
     /** The directory holding the checkpoints. */
@@ -107,7 +117,7 @@ public final class CheckpointStore {
                 force(temporary.resolve(file));
             }
             forceDirectory(temporary);
-            pauseForTests(temporary);
+            beforeCommit.beforeCommit(temporary);
             if (Files.exists(target)) {
                 // Only when a step is redone after falling back from a damaged checkpoint.
                 removeDirectory(target);
@@ -405,24 +415,5 @@ public final class CheckpointStore {
 
     private static String hex(long crc) {
         return String.format(Locale.ROOT, "%08x", crc);
-    }
-
-    private static void pauseForTests(Path temporary) throws IOException {
-        String pause = System.getProperty(PAUSE_PROPERTY);
-        if (pause == null || pause.isEmpty()) {
-            return;
-        }
-        Path signal = Path.of(pause);
-        Path staging = signal.resolveSibling(signal.getFileName() + ".staging");
-        Files.writeString(staging, temporary.toString(), StandardCharsets.UTF_8);
-        Files.move(staging, signal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        while (Files.exists(signal)) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while paused before committing " + temporary, e);
-            }
-        }
     }
 }

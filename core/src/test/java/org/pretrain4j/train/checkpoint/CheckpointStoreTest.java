@@ -16,6 +16,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pretrain4j.graph.HostTensor;
+import org.pretrain4j.testkit.CheckpointPause;
 import org.pretrain4j.train.DataPosition;
 import org.pretrain4j.train.TrainerConfig;
 
@@ -127,32 +128,27 @@ final class CheckpointStoreTest {
 
     @Test
     void thePauseHookHoldsTheWriteBeforeTheRename() throws Exception {
-        CheckpointStore store = new CheckpointStore(dir.resolve("ck"));
         Path signal = dir.resolve("pause");
-        System.setProperty(CheckpointStore.PAUSE_PROPERTY, signal.toString());
-        try {
-            Thread writer = new Thread(() -> {
-                try {
-                    store.write(metadata(8), tensors(8), 3);
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
-            writer.start();
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!Files.exists(signal) && System.nanoTime() < deadline) {
-                Thread.sleep(5);
+        CheckpointStore store = new CheckpointStore(dir.resolve("ck"), new CheckpointPause(signal));
+        Thread writer = new Thread(() -> {
+            try {
+                store.write(metadata(8), tensors(8), 3);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
             }
-            assertThat(signal).exists();
-            Path temporary = Path.of(Files.readString(signal));
-            assertThat(temporary.getFileName().toString()).startsWith(".tmp-step-00000008");
-            assertThat(temporary.resolve(CheckpointStore.CHECKSUMS)).exists();
-            assertThat(store.list()).isEmpty();
-            Files.delete(signal);
-            writer.join(10_000);
-            assertThat(store.list()).hasSize(1);
-        } finally {
-            System.clearProperty(CheckpointStore.PAUSE_PROPERTY);
+        });
+        writer.start();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.exists(signal) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
         }
+        assertThat(signal).exists();
+        Path temporary = Path.of(Files.readString(signal));
+        assertThat(temporary.getFileName().toString()).startsWith(".tmp-step-00000008");
+        assertThat(temporary.resolve(CheckpointStore.CHECKSUMS)).exists();
+        assertThat(store.list()).isEmpty();
+        Files.delete(signal);
+        writer.join(10_000);
+        assertThat(store.list()).hasSize(1);
     }
 }

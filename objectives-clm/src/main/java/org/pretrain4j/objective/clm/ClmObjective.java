@@ -117,6 +117,6 @@ public final class ClmObjective implements Objective {
 
     @Override
     public String toString() {
-        return "clm" + config;
+        return "clm";
     }
 }

@@ -100,4 +100,9 @@ final class ClmObjectiveTest implements ObjectiveContract {
         assertThat(m.get("causal_lm_bits_per_token")).isCloseTo(2 / Math.log(2), within(1e-12));
         assertThat(create().metrics("causal_lm", Map.of("loss_sum", 0.0, "count", 0.0))).isEmpty();
     }
+
+    @Test
+    void toStringIsTheName() {
+        assertThat(create().toString()).isEqualTo("clm");
+    }
 }

@@ -158,6 +158,9 @@ public final class MlmObjective implements Objective {
 
     @Override
     public String toString() {
-        return "mlm" + config;
+        StringBuilder s = new StringBuilder("mlm{strategy=").append(config.strategy());
+        new java.util.TreeMap<>(config.strategyProperties()).forEach((k, v) ->
+                s.append(", ").append(MlmConfig.STRATEGY_PREFIX).append(k).append('=').append(v));
+        return s.append('}').toString();
     }
 }

@@ -142,4 +142,11 @@ final class MlmObjectiveTest implements ObjectiveContract {
         assertThat(o.metrics("masked_lm", Map.of("loss_sum", 0.0, "count", 0.0, "correct", 0.0))).isEmpty();
         assertThatThrownBy(() -> o.metrics("next_sentence", Map.of())).hasMessageContaining("next_sentence");
     }
+
+    @Test
+    void toStringShowsTheStrategyAndItsProperties() {
+        assertThat(create(Map.of()).toString()).isEqualTo("mlm{strategy=bert}");
+        assertThat(create(Map.of("strategy", "span", "strategy.rate", "0.4")).toString())
+                .isEqualTo("mlm{strategy=span, strategy.rate=0.4}");
+    }
 }

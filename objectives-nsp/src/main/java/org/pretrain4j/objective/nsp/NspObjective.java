@@ -44,6 +44,6 @@ public final class NspObjective extends PairObjective {
 
     @Override
     public String toString() {
-        return "nsp" + config;
+        return "nsp";
     }
 }

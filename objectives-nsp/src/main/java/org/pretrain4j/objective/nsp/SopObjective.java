@@ -96,6 +96,6 @@ public final class SopObjective extends PairObjective {
 
     @Override
     public String toString() {
-        return "sop" + config;
+        return "sop{swap-probability=" + config.swapProbability() + "}";
     }
 }

@@ -105,4 +105,9 @@ final class NspObjectiveTest implements ObjectiveContract {
         assertThat(create().exportMetadata().get("next_sentence_labels"))
                 .contains("0 = B is the next segment").contains("1 = B is a random segment");
     }
+
+    @Test
+    void toStringIsTheName() {
+        assertThat(create().toString()).isEqualTo("nsp");
+    }
 }

@@ -114,4 +114,9 @@ final class SopObjectiveTest implements ObjectiveContract {
         assertThat(tokens).isGreaterThanOrEqualTo(100_000);
         assertThat((double) swaps / continuations).isCloseTo(0.5, within(4 * Math.sqrt(0.25 / continuations)));
     }
+
+    @Test
+    void toStringShowsTheSwapProbability() {
+        assertThat(create(Map.of("swap-probability", "0.25")).toString()).isEqualTo("sop{swap-probability=0.25}");
+    }
 }

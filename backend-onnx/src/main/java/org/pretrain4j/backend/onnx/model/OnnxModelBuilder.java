@@ -35,8 +35,7 @@ public final class OnnxModelBuilder {
     private final Set<String> names = new HashSet<>();
     private final Map<String, String> constantCache = new HashMap<>();
     private final Map<String, Integer> counters = new HashMap<>();
-    private String producerName = "pretrain4j";
-    private String docString = "";
+    private static final String PRODUCER_NAME = "pretrain4j";
 
     /** A builder for a graph with this name, importing the default domain at {@link #DEFAULT_OPSET}. */
     public OnnxModelBuilder(String graphName) {
@@ -44,25 +43,9 @@ public final class OnnxModelBuilder {
         opsets.put("", (long) DEFAULT_OPSET);
     }
 
-    /** Imports a domain ("" is the default domain) at an opset version, replacing an earlier import. */
-    public OnnxModelBuilder opset(String domain, long version) {
-        opsets.put(requireNonNull(domain, "domain is null"), version);
-        return this;
-    }
-
     /** Adds or replaces a metadata property. */
     public OnnxModelBuilder metadata(String key, String value) {
         metadata.put(requireNonNull(key, "key is null"), requireNonNull(value, "value is null"));
-        return this;
-    }
-
-    public OnnxModelBuilder producerName(String name) {
-        producerName = requireNonNull(name, "name is null");
-        return this;
-    }
-
-    public OnnxModelBuilder docString(String doc) {
-        docString = requireNonNull(doc, "doc is null");
         return this;
     }
 
@@ -73,11 +56,6 @@ public final class OnnxModelBuilder {
             throw new IllegalArgumentException("ONNX value name '" + name + "' is empty or already used");
         }
         return name;
-    }
-
-    /** True when the name is already used by a value of this graph. */
-    public boolean isUsed(String name) {
-        return names.contains(name);
     }
 
     /** A fresh value name starting with the hint. */
@@ -172,11 +150,10 @@ public final class OnnxModelBuilder {
     public OnnxMl.ModelProto build() {
         OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
-                .setProducerName(producerName)
+                .setProducerName(PRODUCER_NAME)
                 .setProducerVersion("0.1.0")
                 .setDomain("org.pretrain4j")
                 .setModelVersion(1)
-                .setDocString(docString)
                 .setGraph(graph.build());
         for (Map.Entry<String, Long> e : opsets.entrySet()) {
             model.addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain(e.getKey()).setVersion(e.getValue()));
