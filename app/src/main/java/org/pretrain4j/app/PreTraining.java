@@ -115,6 +115,13 @@ public final class PreTraining {
             return this;
         }
 
+        /** A dataset written by {@code prepare} (token shards) instead of a text corpus; its tokenizer is the run's. */
+        public Builder dataset(Path dataset) {
+            settings.put("corpus", dataset.toString());
+            settings.put("corpus-format", "prepared");
+            return this;
+        }
+
         /** The built-in Europarl sample, English only or all languages. */
         public Builder sampleCorpus(boolean allLanguages) {
             settings.put("corpus", null);

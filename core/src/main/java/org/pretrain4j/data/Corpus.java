@@ -65,6 +65,14 @@ public interface Corpus {
         return new SplitCorpus(this, seed, validationFraction, validation);
     }
 
+    /**
+     * Whether document {@code documentIndex} (counting from 0 the documents a pass returns) is in the
+     * validation part of {@link #split}: what a corpus stored in another form uses to split alike.
+     */
+    static boolean isValidationDocument(long seed, double validationFraction, long documentIndex) {
+        return SplitCorpus.isValidation(seed, validationFraction, documentIndex);
+    }
+
     /** A corpus over documents in memory. */
     static Corpus of(String name, List<Document> documents) {
         requireNonNull(name, "name is null");

@@ -18,14 +18,27 @@ public final class ExampleSources {
      * buffer of {@link #DEFAULT_SHUFFLE} examples; all keyed by {@code seed}.
      */
     public static ExampleSource forLayout(ExampleLayout layout, Corpus corpus, Tokenizer tokenizer, int sequenceLength, long seed) {
+        return forLayout(layout, TokenizedCorpus.of(corpus, tokenizer), tokenizer, sequenceLength, seed);
+    }
+
+    /** As {@link #forLayout(ExampleLayout, Corpus, Tokenizer, int, long)}, from documents already tokenized. */
+    public static ExampleSource forLayout(ExampleLayout layout, TokenizedCorpus corpus, Tokenizer tokenizer, int sequenceLength,
+            long seed) {
         return new ShuffledExamples(inOrder(layout, corpus, tokenizer, sequenceLength, seed), DEFAULT_SHUFFLE, seed);
     }
 
     /** The same examples in corpus order, unshuffled (held-out splits: shuffling them changes nothing but the cost). */
     public static ExampleSource inOrder(ExampleLayout layout, Corpus corpus, Tokenizer tokenizer, int sequenceLength, long seed) {
+        return inOrder(layout, TokenizedCorpus.of(corpus, tokenizer), tokenizer, sequenceLength, seed);
+    }
+
+    /** As {@link #inOrder(ExampleLayout, Corpus, Tokenizer, int, long)}, from documents already tokenized. */
+    public static ExampleSource inOrder(ExampleLayout layout, TokenizedCorpus corpus, Tokenizer tokenizer, int sequenceLength,
+            long seed) {
         requireNonNull(layout, "layout is null");
         if (layout.pairs()) {
-            return new SentencePairs(layout, corpus, tokenizer, sequenceLength, seed);
+            return new SentencePairs(layout, corpus, tokenizer, sequenceLength, SentencePairs.DEFAULT_SHORT_SEQ_PROB,
+                    SentencePairs.DEFAULT_WINDOW, seed);
         }
         return new PackedBlocks(corpus, tokenizer, sequenceLength, PackedBlocks.Boundaries.CROSS);
     }

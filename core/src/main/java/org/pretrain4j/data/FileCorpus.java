@@ -49,7 +49,18 @@ public final class FileCorpus implements Corpus {
     /** Opens a file as a byte stream, decompressing gzip transparently; a missing file names itself. */
     static InputStream openStream(Path file) {
         try {
-            InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+            return decompressed(Files.newInputStream(file), file.toString());
+        } catch (NoSuchFileException e) {
+            throw new CorpusException("corpus file not found: " + file, e);
+        } catch (IOException e) {
+            throw new CorpusException("cannot read corpus file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code in}, gunzipped when it starts with gzip's magic bytes. */
+    private static InputStream decompressed(InputStream in, String name) throws IOException {
+        {
+            InputStream raw = new BufferedInputStream(in, 1 << 16);
             raw.mark(2);
             int b1 = raw.read();
             int b2 = raw.read();
@@ -60,19 +71,74 @@ public final class FileCorpus implements Corpus {
                 return new GZIPInputStream(raw, 1 << 16);
             }
             return raw;
-        } catch (NoSuchFileException e) {
-            throw new CorpusException("corpus file not found: " + file, e);
-        } catch (IOException e) {
-            throw new CorpusException("cannot read corpus file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** One input of a reader: its full name for messages, its file name, and how to open it. */
+    private record Source(String display, String fileName, Path nameForFormat, Opener opener) {
+        @Override
+        public String toString() {
+            return display;
+        }
+    }
+
+    /** Opens one input's bytes. */
+    @FunctionalInterface
+    private interface Opener {
+        InputStream open() throws IOException;
     }
 
     @Override
     public DocumentReader open() {
+        List<Source> sources = new ArrayList<>(files.size());
+        for (Path f : files) {
+            sources.add(new Source(f.toString(), String.valueOf(f.getFileName()), f, () -> openStream(f)));
+        }
+        return read(sources, options);
+    }
+
+    /**
+     * Reads the documents of one file's bytes exactly as a FileCorpus reads each of its files (gzip
+     * detected, format from {@code options} or from the name's extension): what a distributed job uses
+     * on the files it holds. {@code name} is the file's full name (for messages; its last segment
+     * names the documents). The stream is closed with the reader.
+     */
+    public static DocumentReader read(String name, InputStream in, CorpusOptions options) {
+        requireNonNull(name, "name is null");
+        requireNonNull(in, "in is null");
+        String fileName = name.substring(name.lastIndexOf('/') + 1);
+        Path forFormat;
+        try {
+            forFormat = Path.of(fileName.isEmpty() ? "input" : fileName);
+        } catch (java.nio.file.InvalidPathException e) {
+            forFormat = Path.of("input");
+        }
+        return read(List.of(new Source(name, fileName, forFormat, () -> decompressed(in, name))), options);
+    }
+
+    /**
+     * Makes documents of whole texts as JSON Lines documents are made (paragraphs at newlines, then
+     * sentences with {@code options}' locale): for (source, text) rows of other stores, such as Parquet.
+     * The function is not thread-safe (it holds a sentence splitter).
+     */
+    public static java.util.function.BiFunction<String, String, Document> textDocuments(CorpusOptions options) {
+        SentenceSplitter splitter = new SentenceSplitter(options.sentenceLocale());
+        return (source, text) -> {
+            List<String> sentences = new ArrayList<>();
+            if (!text.isBlank()) {
+                for (String paragraph : text.split("\n")) {
+                    splitter.split(paragraph, sentences);
+                }
+            }
+            return new Document(source, sentences);
+        };
+    }
+
+    private static DocumentReader read(List<Source> files, CorpusOptions options) {
         return new DocumentReader() {
             private int fileIndex = -1;
             private LineReader lines;
-            private Path file;
+            private Source file;
             private CorpusFormat format;
             private final SentenceSplitter splitter = new SentenceSplitter(options.sentenceLocale());
 
@@ -85,8 +151,8 @@ public final class FileCorpus implements Corpus {
                                 return null;
                             }
                             file = files.get(fileIndex);
-                            format = options.format() != null ? options.format() : CorpusFormat.forFile(file, CorpusFormat.BERT);
-                            lines = new LineReader(openStream(file), file.toString(), options.replaceMalformed(), options.maxLineChars());
+                            format = options.format() != null ? options.format() : CorpusFormat.forFile(file.nameForFormat(), CorpusFormat.BERT);
+                            lines = new LineReader(open(file), file.toString(), options.replaceMalformed(), options.maxLineChars());
                         }
                         Document d = readDocument();
                         if (d != null) {
@@ -151,7 +217,7 @@ public final class FileCorpus implements Corpus {
                 if (paragraphs) {
                     splitter.split(paragraph.toString(), sentences);
                 }
-                return new Document(file.getFileName() + ":" + startLine, sentences);
+                return new Document(file.fileName() + ":" + startLine, sentences);
             }
 
             private Document jsonDocument() throws IOException {
@@ -160,7 +226,7 @@ public final class FileCorpus implements Corpus {
                     return null;
                 }
                 List<String> sentences = new ArrayList<>();
-                String source = file.getFileName() + ":" + lines.lineNumber();
+                String source = file.fileName() + ":" + lines.lineNumber();
                 if (line.isBlank()) {
                     return new Document(source, sentences);
                 }
@@ -190,7 +256,7 @@ public final class FileCorpus implements Corpus {
                 List<String> sentences = new ArrayList<>();
                 int tab = line.lastIndexOf('\t');
                 splitter.split(line.substring(tab + 1), sentences);
-                return new Document(file.getFileName() + ":" + lines.lineNumber(), sentences);
+                return new Document(file.fileName() + ":" + lines.lineNumber(), sentences);
             }
 
             @Override
@@ -206,6 +272,16 @@ public final class FileCorpus implements Corpus {
                 }
             }
         };
+    }
+
+    private static InputStream open(Source source) {
+        try {
+            return source.opener().open();
+        } catch (CorpusException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new CorpusException("cannot read corpus file " + source + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -33,16 +33,20 @@ public final class PackedBlocks implements ExampleSource {
         CROSS
     }
 
-    private final Corpus corpus;
-    private final Tokenizer tokenizer;
+    private final TokenizedCorpus corpus;
     private final int sequenceLength;
     private final Boundaries boundaries;
     private final int prefix;
     private final int separator;
 
     public PackedBlocks(Corpus corpus, Tokenizer tokenizer, int sequenceLength, Boundaries boundaries) {
+        this(TokenizedCorpus.of(corpus, tokenizer), tokenizer, sequenceLength, boundaries);
+    }
+
+    /** Blocks of documents already tokenized with {@code tokenizer} (whose special tokens frame them). */
+    public PackedBlocks(TokenizedCorpus corpus, Tokenizer tokenizer, int sequenceLength, Boundaries boundaries) {
         this.corpus = requireNonNull(corpus, "corpus is null");
-        this.tokenizer = requireNonNull(tokenizer, "tokenizer is null");
+        requireNonNull(tokenizer, "tokenizer is null");
         this.boundaries = requireNonNull(boundaries, "boundaries is null");
         SpecialTokens s = tokenizer.specialTokens();
         if (s.cls() >= 0 && s.sep() >= 0) {
@@ -73,18 +77,18 @@ public final class PackedBlocks implements ExampleSource {
 
     @Override
     public ExampleStream open(long epoch) {
-        TokenizingReader reader = new TokenizingReader(corpus.open(), tokenizer);
+        TokenizedReader reader = corpus.open();
         return boundaries == Boundaries.CROSS ? new CrossStream(reader) : new KeepStream(reader);
     }
 
     private abstract class Stream implements ExampleStream {
-        final TokenizingReader reader;
+        final TokenizedReader reader;
         final ArrayDeque<Example> pending = new ArrayDeque<>();
         final BlockBuilder block = new BlockBuilder(sequenceLength);
         long index;
         boolean finished;
 
-        Stream(TokenizingReader reader) {
+        Stream(TokenizedReader reader) {
             this.reader = reader;
         }
 
@@ -102,7 +106,7 @@ public final class PackedBlocks implements ExampleSource {
                 advance();
             }
             if (pending.isEmpty() && index == 0) {
-                throw TokenizingReader.nothingIn(corpus, reader.documents());
+                throw reader.nothingRead();
             }
             return !pending.isEmpty();
         }
@@ -122,7 +126,7 @@ public final class PackedBlocks implements ExampleSource {
     }
 
     private final class CrossStream extends Stream {
-        CrossStream(TokenizingReader reader) {
+        CrossStream(TokenizedReader reader) {
             super(reader);
         }
 
@@ -161,7 +165,7 @@ public final class PackedBlocks implements ExampleSource {
         private final int capacity = sequenceLength - 1 - (prefix >= 0 ? 1 : 0);
         private final BlockBuilder content = new BlockBuilder(sequenceLength);
 
-        KeepStream(TokenizingReader reader) {
+        KeepStream(TokenizedReader reader) {
             super(reader);
         }
 

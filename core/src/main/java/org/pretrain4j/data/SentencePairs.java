@@ -32,8 +32,7 @@ public final class SentencePairs implements ExampleSource {
     /** Documents held for drawing random B segments. */
     public static final int DEFAULT_WINDOW = 1000;
 
-    private final Corpus corpus;
-    private final Tokenizer tokenizer;
+    private final TokenizedCorpus corpus;
     private final int maxSeqLength;
     private final double shortSeqProb;
     private final int window;
@@ -52,13 +51,20 @@ public final class SentencePairs implements ExampleSource {
      */
     public SentencePairs(ExampleLayout layout, Corpus corpus, Tokenizer tokenizer, int maxSeqLength, double shortSeqProb,
                          int window, long seed) {
+        this(layout, TokenizedCorpus.of(requireNonNull(corpus, "corpus is null"), tokenizer), tokenizer, maxSeqLength,
+                shortSeqProb, window, seed);
+    }
+
+    /** Pairs for {@code layout} from documents already tokenized with {@code tokenizer}. */
+    public SentencePairs(ExampleLayout layout, TokenizedCorpus corpus, Tokenizer tokenizer, int maxSeqLength, double shortSeqProb,
+                         int window, long seed) {
         requireNonNull(layout, "layout is null");
         if (!layout.pairs()) {
             throw new IllegalArgumentException("sentence pairs cannot be laid out as " + layout);
         }
         this.randomNext = layout == ExampleLayout.SENTENCE_PAIRS;
         this.corpus = requireNonNull(corpus, "corpus is null");
-        this.tokenizer = requireNonNull(tokenizer, "tokenizer is null");
+        requireNonNull(tokenizer, "tokenizer is null");
         SpecialTokens s = tokenizer.specialTokens();
         if (s.cls() < 0 || s.sep() < 0) {
             throw new IllegalArgumentException("sentence pairs need [CLS] and [SEP] in the vocabulary (a WordPiece tokenizer); "
@@ -264,7 +270,7 @@ public final class SentencePairs implements ExampleSource {
 
     @Override
     public ExampleStream open(long epoch) {
-        TokenizingReader reader = new TokenizingReader(corpus.open(), tokenizer);
+        TokenizedReader reader = corpus.open();
         return new ExampleStream() {
             private final List<TokenizedDocument> buffer = new ArrayList<>();
             private final ArrayDeque<Example> pending = new ArrayDeque<>();
@@ -296,7 +302,7 @@ public final class SentencePairs implements ExampleSource {
                     int position = (int) (current - firstIndex);
                     if (position >= buffer.size()) {
                         if (index == 0 && buffer.isEmpty()) {
-                            throw TokenizingReader.nothingIn(corpus, reader.documents());
+                            throw reader.nothingRead();
                         }
                         return false;
                     }

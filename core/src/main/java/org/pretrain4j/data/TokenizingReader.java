@@ -8,26 +8,38 @@ import org.pretrain4j.text.Tokenizer;
 
 /**
  * Tokenizes documents as they stream by, a chunk of documents at a time with
- * {@link Tokenizer#encodeBatch} (all cores). Holds at most one chunk. Not thread-safe.
+ * {@link Tokenizer#encodeBatch} (all cores). Holds at most one chunk. Not thread-safe. This is the one
+ * place text becomes token ids, for training and for preparing datasets alike, so that both see the
+ * same ids.
  */
-final class TokenizingReader implements AutoCloseable {
+public final class TokenizingReader implements TokenizedReader {
     private static final int CHUNK_SENTENCES = 4096;
 
+    private final Corpus corpus;
     private final DocumentReader documents;
     private final Tokenizer tokenizer;
+    private final boolean keepEmpty;
     private final ArrayDeque<TokenizedDocument> ready = new ArrayDeque<>();
     private final boolean spaceMatters;
 
-    TokenizingReader(DocumentReader documents, Tokenizer tokenizer) {
-        this.documents = documents;
+    /**
+     * Reads {@code corpus}; with {@code keepEmpty} a document whose sentences all tokenize to nothing is
+     * returned with no sentences instead of skipped (a prepared dataset stores it, so that document
+     * indices, and with them the held-out split, stay those of the text).
+     */
+    public TokenizingReader(Corpus corpus, Tokenizer tokenizer, boolean keepEmpty) {
+        this.corpus = corpus;
+        this.documents = corpus.open();
         this.tokenizer = tokenizer;
+        this.keepEmpty = keepEmpty;
         // Byte-level BPE encodes the space before a word: a document's later sentences follow a
         // space, as in running text, or a model learns "report.The" and generates it.
         this.spaceMatters = tokenizer.kind() == Tokenizer.Kind.BYTE_LEVEL_BPE;
     }
 
-    /** The next document with at least one non-empty sentence, or null at the end. */
-    TokenizedDocument next() {
+    /** The next document with at least one non-empty sentence (or any document with keepEmpty), or null at the end. */
+    @Override
+    public TokenizedDocument next() {
         while (ready.isEmpty()) {
             if (!documents.hasNext()) {
                 return null;
@@ -53,7 +65,7 @@ final class TokenizingReader implements AutoCloseable {
                         starts.add(e.wordStarts());
                     }
                 }
-                if (!ids.isEmpty()) {
+                if (!ids.isEmpty() || keepEmpty) {
                     ready.add(new TokenizedDocument(d.source(), ids.toArray(new int[0][]), starts.toArray(new boolean[0][])));
                 }
             }
@@ -61,12 +73,13 @@ final class TokenizingReader implements AutoCloseable {
         return ready.poll();
     }
 
-    DocumentReader documents() {
-        return documents;
+    /** Documents read so far (with text, before tokenization). */
+    public long documentsRead() {
+        return documents.documents();
     }
 
-    /** The failure for a pass that produced nothing: names the corpus and what was skipped. */
-    static CorpusException nothingIn(Corpus corpus, DocumentReader documents) {
+    @Override
+    public CorpusException nothingRead() {
         return new CorpusException("corpus " + corpus.name() + " produced no examples: " + documents.documents()
                 + " non-empty documents, " + documents.emptyDocuments() + " empty documents skipped");
     }

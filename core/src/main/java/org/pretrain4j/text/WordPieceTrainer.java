@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.TreeSet;
 
 /**
@@ -54,14 +56,43 @@ public final class WordPieceTrainer {
     public static WordPieceTokenizer train(Iterable<String> texts, Options options) {
         requireNonNull(texts, "texts is null");
         requireNonNull(options, "options is null");
+        return fromCounts(WordCounter.count(texts, wordSplitter(options)), options);
+    }
+
+    /**
+     * The normalizer and pre-tokenizer that training counts words with, for {@code options}' casing: it
+     * calls the consumer with each word of a text. A distributed trainer counts with it where the data
+     * is and gives the totals to {@link #train(Map, Options)}. Thread-safe.
+     */
+    public static BiConsumer<String, Consumer<String>> wordSplitter(Options options) {
+        requireNonNull(options, "options is null");
+        List<String> specials = WordPieceTokenizer.DEFAULT_SPECIALS;
+        WordPieceTokenizer counter = new WordPieceTokenizer(specials, options.lowercase(), options.stripAccents(), "[UNK]",
+                PREFIX, MAX_WORD, addedSpecials());
+        return counter::words;
+    }
+
+    /** Trains from word counts made with {@link #wordSplitter}: the same counts give the same tokenizer as {@link #train(Iterable, Options)}. */
+    public static WordPieceTokenizer train(Map<String, Long> wordCounts, Options options) {
+        requireNonNull(wordCounts, "wordCounts is null");
+        requireNonNull(options, "options is null");
+        Map<String, long[]> counts = new HashMap<>();
+        wordCounts.forEach((w, c) -> counts.put(w, new long[] {c}));
+        return fromCounts(counts, options);
+    }
+
+    private static Map<String, Integer> addedSpecials() {
         List<String> specials = WordPieceTokenizer.DEFAULT_SPECIALS;
         Map<String, Integer> added = new LinkedHashMap<>();
         for (int i = 0; i < specials.size(); i++) {
             added.put(specials.get(i), i);
         }
-        WordPieceTokenizer counter = new WordPieceTokenizer(specials, options.lowercase(), options.stripAccents(), "[UNK]",
-                PREFIX, MAX_WORD, added);
-        Map<String, long[]> wordCounts = WordCounter.count(texts, counter::words);
+        return added;
+    }
+
+    private static WordPieceTokenizer fromCounts(Map<String, long[]> wordCounts, Options options) {
+        List<String> specials = WordPieceTokenizer.DEFAULT_SPECIALS;
+        Map<String, Integer> added = addedSpecials();
 
         Map<String, long[]> charCounts = new HashMap<>();
         for (Map.Entry<String, long[]> e : wordCounts.entrySet()) {

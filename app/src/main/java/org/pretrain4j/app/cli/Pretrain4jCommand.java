@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
             TokenizerCommand.class,
             PluginsCommand.class,
             BenchCommand.class,
-            DumpBatchesCommand.class
+            DumpBatchesCommand.class,
+            PrepareCommand.class
         })
 public final class Pretrain4jCommand implements Runnable {
     @Spec

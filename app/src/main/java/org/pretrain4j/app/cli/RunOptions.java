@@ -36,6 +36,9 @@ final class RunOptions {
     @Option(names = "--corpus", paramLabel = "PATH", description = "Text file, folder or glob (gzip ok). Default: the built-in Europarl sample.")
     String corpus;
 
+    @Option(names = "--dataset", paramLabel = "DIR", description = "A dataset written by 'prepare' (token shards, read memory-mapped) instead of --corpus; its tokenizer is the run's.")
+    String dataset;
+
     @Option(paramLabel = "NAME", names = "--corpus-format", description = "auto, bert (sentence per line, blank line between documents), text, jsonl, europarl (default: auto).")
     String corpusFormat;
 
@@ -126,6 +129,13 @@ final class RunOptions {
         o.put("backend", backend);
         o.put("corpus", corpus);
         o.put("corpus-format", corpusFormat);
+        if (dataset != null) {
+            if (corpus != null) {
+                throw org.pretrain4j.app.UserException.usage("--dataset: give --corpus or --dataset, not both.");
+            }
+            o.put("corpus", dataset);
+            o.put("corpus-format", "prepared");
+        }
         o.put("text-field", textField);
         o.put("all-languages", allLanguages);
         o.put("tokenizer", tokenizer);

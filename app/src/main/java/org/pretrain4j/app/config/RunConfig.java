@@ -10,7 +10,8 @@ import java.util.TreeMap;
  * only; values are checked here, naming the key. {@code corpus} null means the built-in sample;
  * {@code tokenizer} null means "train one from the corpus"; {@code initFrom} null means "random
  * initialisation", else it is a Hugging Face model folder (or an export) whose config, tokenizer and
- * weights the run starts from.
+ * weights the run starts from; {@code corpus-format: prepared} reads {@code corpus} as a prepared
+ * dataset folder ({@code train --dataset}).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record RunConfig(
@@ -61,8 +62,8 @@ public record RunConfig(
         require(preset != null && !preset.isBlank(), "preset", "must be set");
         require(objective != null && !objective.isBlank(), "objective", "must be set");
         require(backend != null && !backend.isBlank(), "backend", "must be set");
-        require(corpusFormat != null && corpusFormat.matches("auto|bert|text|jsonl|europarl"), "corpus-format",
-                "must be one of auto, bert, text, jsonl, europarl; got " + corpusFormat);
+        require(corpusFormat != null && corpusFormat.matches("auto|bert|text|jsonl|europarl|prepared"), "corpus-format",
+                "must be one of auto, bert, text, jsonl, europarl, prepared; got " + corpusFormat);
         require(textField != null && !textField.isBlank(), "text-field", "must be set");
         require(tokenizerType != null && tokenizerType.matches("auto|wordpiece|bpe"), "tokenizer-type",
                 "must be auto, wordpiece or bpe; got " + tokenizerType);

@@ -24,6 +24,8 @@ import org.pretrain4j.data.ExampleSource;
 import org.pretrain4j.data.ExampleSources;
 import org.pretrain4j.data.ExampleStream;
 import org.pretrain4j.data.SampleCorpus;
+import org.pretrain4j.data.TokenizedCorpus;
+import org.pretrain4j.data.prepared.PreparedDataset;
 import org.pretrain4j.objective.clm.UnigramPerplexity;
 import org.pretrain4j.spi.AttentionKind;
 import org.pretrain4j.spi.Objective;
@@ -37,17 +39,54 @@ import org.pretrain4j.train.IoFailures;
 
 /** The data side of a run: corpus, tokenizer and batch sources, from the text and data packages of core. */
 public class RunData {
-    /** The training and held-out parts of the corpus. */
-    public record Corpora(Corpus train, Corpus validation, String name) {}
+    /**
+     * The training and held-out parts of the corpus: text ({@code dataset} null), or a prepared dataset
+     * ({@code train} and {@code validation} null), split alike by document.
+     */
+    public record Corpora(Corpus train, Corpus validation, String name, PreparedDataset dataset) {
+        public Corpora(Corpus train, Corpus validation, String name) {
+            this(train, validation, name, null);
+        }
+
+        /** The training part as the example builders read it. */
+        TokenizedCorpus tokenizedTrain(RunConfig config, Tokenizer tokenizer) {
+            return dataset != null ? dataset.corpus().split(config.seed(), config.validationFraction(), false)
+                    : TokenizedCorpus.of(train, tokenizer);
+        }
+
+        /** The held-out part as the example builders read it. */
+        TokenizedCorpus tokenizedValidation(RunConfig config, Tokenizer tokenizer) {
+            return dataset != null ? dataset.corpus().split(config.seed(), config.validationFraction(), true)
+                    : TokenizedCorpus.of(validation, tokenizer);
+        }
+    }
 
     /** The batch sources of a run. */
     public record Batches(BatchSource train, BatchSource validation) {}
 
     /** The corpus of a configuration split into training and held-out documents; a missing corpus names --corpus. */
     public Corpora corpora(RunConfig config) {
+        if (isDataset(config)) {
+            PreparedDataset dataset = dataset(config);
+            return new Corpora(null, null, dataset.directory().toString(), dataset);
+        }
         Corpus all = corpus(config);
         return new Corpora(all.split(config.seed(), config.validationFraction(), false),
                 all.split(config.seed(), config.validationFraction(), true), all.name());
+    }
+
+    /** Whether the configuration reads a prepared dataset ({@code --dataset}). */
+    static boolean isDataset(RunConfig config) {
+        return config.corpus() != null && config.corpusFormat().equals("prepared");
+    }
+
+    /** Opens and checks the prepared dataset of a configuration, naming --dataset and the file on failure. */
+    public PreparedDataset dataset(RunConfig config) {
+        try {
+            return PreparedDataset.open(Path.of(config.corpus()));
+        } catch (CorpusException e) {
+            throw UserException.usage("--dataset: " + e.getMessage());
+        }
     }
 
     /** The whole corpus of a configuration: the built-in sample, or the files of {@code corpus}. */
@@ -72,7 +111,9 @@ public class RunData {
     /** Loads the configured tokenizer or trains one from the training split; saves it as the run's tokenizer.json. */
     public Tokenizer tokenizerForNewRun(RunConfig config, Corpora corpora, AttentionKind attention, Path save) {
         Tokenizer tokenizer;
-        if (config.tokenizer() != null) {
+        if (corpora.dataset() != null) {
+            tokenizer = datasetTokenizer(config, corpora.dataset());
+        } else if (config.tokenizer() != null) {
             tokenizer = load(Path.of(config.tokenizer()), "--tokenizer");
         } else {
             String type = config.tokenizerType().equals("auto")
@@ -88,6 +129,20 @@ public class RunData {
             throw UserException.runtime("Cannot write " + save + ": " + IoFailures.describe(e), e);
         }
         return tokenizer;
+    }
+
+    /** The dataset's own tokenizer, or {@code --tokenizer} when it is the same one. */
+    private static Tokenizer datasetTokenizer(RunConfig config, PreparedDataset dataset) {
+        try {
+            if (config.tokenizer() == null) {
+                return dataset.tokenizer();
+            }
+            Tokenizer given = load(Path.of(config.tokenizer()), "--tokenizer");
+            dataset.checkTokenizer(given, "--tokenizer " + config.tokenizer());
+            return given;
+        } catch (CorpusException e) {
+            throw UserException.usage("--dataset: " + e.getMessage());
+        }
     }
 
     /** The tokenizer a run saved, checked against the checksum written beside it (runs of older versions have none). */
@@ -155,9 +210,18 @@ public class RunData {
 
     /** Batch sources: training cycles through shuffled epochs without end; validation is one pass in order. */
     public Batches batches(RunConfig config, Corpora corpora, Tokenizer tokenizer, Objective objective, ExampleLayout layout) {
+        if (corpora.dataset() != null) {
+            // A resumed run's saved tokenizer against the dataset: a dataset prepared again with another one fails here.
+            try {
+                corpora.dataset().checkTokenizer(tokenizer, "the run's tokenizer");
+            } catch (CorpusException e) {
+                throw UserException.usage("--dataset: " + e.getMessage());
+            }
+        }
         Batcher batcher = new Batcher(objective, tokenizer, config.sequenceLength());
-        ExampleSource train = ExampleSources.forLayout(layout, corpora.train(), tokenizer, config.sequenceLength(), config.seed());
-        ExampleSource validation = source(layout, corpora.validation(), tokenizer, config);
+        ExampleSource train = ExampleSources.forLayout(layout, corpora.tokenizedTrain(config, tokenizer), tokenizer,
+                config.sequenceLength(), config.seed());
+        ExampleSource validation = source(layout, corpora.tokenizedValidation(config, tokenizer), tokenizer, config);
         DataPipeline trainPipeline = new DataPipeline(train, batcher, config.batchSize(), config.seed());
         DataPipeline validationPipeline = new DataPipeline(validation, batcher, config.batchSize(), config.seed());
         return new Batches(new PipelineSource(trainPipeline, true, corpora.name()), new PipelineSource(validationPipeline, false, corpora.name()));
@@ -170,12 +234,12 @@ public class RunData {
      * example, and counts the corpus's documents only when one is empty.
      */
     public void checkExamples(RunConfig config, Corpora corpora, Tokenizer tokenizer, ExampleLayout layout) {
-        if (!hasExample(layout, corpora.train(), tokenizer, config)) {
+        if (!hasExample(layout, corpora.tokenizedTrain(config, tokenizer), tokenizer, config)) {
             throw UserException.usage("--corpus: the training part of " + corpora.name() + " gives no examples ("
                     + documents(corpora) + " documents in all, --validation-fraction " + config.validationFraction()
                     + "); add text or lower --validation-fraction.");
         }
-        if (!hasExample(layout, corpora.validation(), tokenizer, config)) {
+        if (!hasExample(layout, corpora.tokenizedValidation(config, tokenizer), tokenizer, config)) {
             double fraction = config.validationFraction();
             long documents = documents(corpora);
             // Documents go to the held-out split independently with probability `fraction`: this many
@@ -189,7 +253,7 @@ public class RunData {
         }
     }
 
-    private static boolean hasExample(ExampleLayout layout, Corpus corpus, Tokenizer tokenizer, RunConfig config) {
+    private static boolean hasExample(ExampleLayout layout, TokenizedCorpus corpus, Tokenizer tokenizer, RunConfig config) {
         try (ExampleStream examples = source(layout, corpus, tokenizer, config).open(0)) {
             return examples.hasNext();
         } catch (CorpusException e) {
@@ -201,6 +265,9 @@ public class RunData {
     }
 
     private static long documents(Corpora corpora) {
+        if (corpora.dataset() != null) {
+            return corpora.dataset().manifest().documents();
+        }
         long n = 0;
         for (Corpus part : java.util.List.of(corpora.train(), corpora.validation())) {
             try (DocumentReader reader = part.open()) {
@@ -219,7 +286,7 @@ public class RunData {
      */
     public double heldOutUnigramPerplexity(RunConfig config, Tokenizer tokenizer, ExampleLayout layout) {
         UnigramPerplexity unigram = new UnigramPerplexity(tokenizer.vocabularySize());
-        try (ExampleStream examples = source(layout, corpora(config).validation(), tokenizer, config).open(0)) {
+        try (ExampleStream examples = source(layout, corpora(config).tokenizedValidation(config, tokenizer), tokenizer, config).open(0)) {
             while (examples.hasNext()) {
                 unigram.add(examples.next());
             }
@@ -228,7 +295,7 @@ public class RunData {
     }
 
     /** The held-out examples in corpus order: shuffling them would change nothing but the cost. */
-    private static ExampleSource source(ExampleLayout layout, Corpus corpus, Tokenizer tokenizer, RunConfig config) {
+    private static ExampleSource source(ExampleLayout layout, TokenizedCorpus corpus, Tokenizer tokenizer, RunConfig config) {
         return ExampleSources.inOrder(layout, corpus, tokenizer, config.sequenceLength(), config.seed());
     }
 
@@ -237,6 +304,9 @@ public class RunData {
         RunConfig config = ConfigFiles.load(runDirectory.resolve(ConfigFiles.RUN_CONFIG));
         if (config.corpus() == null && !config.allLanguages()) {
             return fallback;
+        }
+        if (isDataset(config)) {
+            return null; // a prepared dataset keeps token ids, not text to show
         }
         try (DocumentReader reader = corpora(config).validation().open()) {
             while (reader.hasNext()) {
