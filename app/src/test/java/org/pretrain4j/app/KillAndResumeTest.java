@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pretrain4j.app.testing.CommandRun;
 import org.pretrain4j.app.testing.TestCorpus;
-import org.pretrain4j.train.checkpoint.CheckpointStore;
 import org.pretrain4j.train.JsonLinesMetricsWriter;
+import org.pretrain4j.train.checkpoint.CheckpointStore;
 
 /**
  * A run killed with {@code kill -9} while it writes a checkpoint, then resumed with

@@ -3,14 +3,20 @@ package org.pretrain4j.spi;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Strict reading of a plugin's properties against its {@link PropertySpec}s, the defaults' single
- * home: an unknown key, or a value that does not parse or is out of range, throws a
+ * home, and the one place unknown keys are found ({@link #parse} for plugins, {@link #checkKeys}
+ * for the host): an unknown key, or a value that does not parse or is out of range, throws a
  * {@link PluginException} naming the plugin, the key and the value. Keys under a declared prefix
  * (e.g. {@code strategy.}) are passed through for another plugin to check. Immutable.
  */
@@ -39,26 +45,53 @@ public final class PluginProperties {
         Map<String, String> values = new TreeMap<>(properties);
         List<String> known = specs.stream().map(PropertySpec::key).toList();
         for (Map.Entry<String, String> e : values.entrySet()) {
-            String key = requireNonNull(e.getKey(), "a property key is null");
             if (e.getValue() == null) {
-                throw new PluginException(plugin + ": property '" + key + "' has no value");
-            }
-            if (known.contains(key)) {
-                continue;
-            }
-            boolean passed = false;
-            for (String prefix : passThroughPrefixes) {
-                passed |= key.startsWith(prefix) && key.length() > prefix.length();
-            }
-            if (!passed) {
-                List<String> accepted = new ArrayList<>(known);
-                for (String prefix : passThroughPrefixes) {
-                    accepted.add(prefix + "*");
-                }
-                throw new PluginException("Unknown property '" + key + "' for " + plugin + ". Known: " + accepted);
+                throw new PluginException(plugin + ": property '" + requireNonNull(e.getKey(), "a property key is null") + "' has no value");
             }
         }
+        firstUnknown(values, known, key -> {
+            for (String prefix : passThroughPrefixes) {
+                if (key.startsWith(prefix) && key.length() > prefix.length()) {
+                    return true;
+                }
+            }
+            return false;
+        }).ifPresent(key -> {
+            List<String> accepted = new ArrayList<>(known);
+            for (String prefix : passThroughPrefixes) {
+                accepted.add(prefix + "*");
+            }
+            throw new PluginException("Unknown property '" + key + "' for " + plugin + ". Known: " + accepted);
+        });
         return new PluginProperties(plugin, Map.copyOf(values), specs);
+    }
+
+    /**
+     * The host's check before it creates a plugin ({@code kind} "objective", "backend", ...), so that
+     * every plugin gets the same message whether or not it parses strictly itself: a key the plugin
+     * does not declare fails, named as the user wrote it ({@code <name>.<key>}). Dotted keys (another
+     * plugin's, passed through, as {@code mlm.strategy.rate}) are left to the plugin, which checks
+     * them with {@link #parse}. The one validation path of plugin properties, with {@link #parse}.
+     */
+    public static void checkKeys(String kind, String name, List<PropertySpec> declared, Map<String, String> given) {
+        requireNonNull(given, "given is null");
+        Set<String> known = new TreeSet<>();
+        declared.forEach(spec -> known.add(spec.key()));
+        firstUnknown(given, known, key -> key.contains(".")).ifPresent(key -> {
+            throw new PluginException("Unknown property '" + name + "." + key + "' for " + kind + " '" + name
+                    + "'. Known: " + known + ".");
+        });
+    }
+
+    /** The first key in sorted order that is neither known nor passed through. */
+    private static Optional<String> firstUnknown(Map<String, String> given, Collection<String> known, Predicate<String> passes) {
+        for (String key : new TreeSet<>(given.keySet())) {
+            requireNonNull(key, "a property key is null");
+            if (!known.contains(key) && !passes.test(key)) {
+                return Optional.of(key);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The value given, or the spec's default (null when neither). */

@@ -87,8 +87,8 @@ final class HuggingFaceJson {
             post.put("single", List.of(special(cls, 0), sequence("A", 0), special(sep, 0)));
             post.put("pair", List.of(special(cls, 0), sequence("A", 0), special(sep, 0), sequence("B", 1), special(sep, 1)));
             Map<String, Object> specials = new LinkedHashMap<>();
-            specials.put(cls, Map.of("id", cls, "ids", List.of(s.cls()), "tokens", List.of(cls)));
-            specials.put(sep, Map.of("id", sep, "ids", List.of(s.sep()), "tokens", List.of(sep)));
+            specials.put(cls, specialTokenEntry(cls, s.cls()));
+            specials.put(sep, specialTokenEntry(sep, s.sep()));
             post.put("special_tokens", specials);
             root.put("post_processor", post);
         } else {
@@ -167,11 +167,11 @@ final class HuggingFaceJson {
     }
 
     private static Map<String, Object> special(String token, int typeId) {
-        return Map.of("SpecialToken", Map.of("id", token, "type_id", typeId));
+        return Map.of("SpecialToken", ordered("id", token, "type_id", typeId));
     }
 
     private static Map<String, Object> sequence(String id, int typeId) {
-        return Map.of("Sequence", Map.of("id", id, "type_id", typeId));
+        return Map.of("Sequence", ordered("id", id, "type_id", typeId));
     }
 
     // ---------------------------------------------------------------- reading
@@ -431,5 +431,19 @@ final class HuggingFaceJson {
         } catch (IllegalArgumentException e) {
             throw new TokenizerFormatException(file, e.getMessage(), e);
         }
+    }
+
+    /** A post-processor's special-token entry; ordered so that a saved file is the same bytes in every JVM. */
+    private static Map<String, Object> specialTokenEntry(String token, int id) {
+        return ordered("id", token, "ids", List.of(id), "tokens", List.of(token));
+    }
+
+    /** Keys in the order given: Map.of iterates in an order that changes from one JVM to the next. */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
     }
 }

@@ -79,6 +79,18 @@ final class TrainerAndFilesTest {
     }
 
     @Test
+    void savedWordPieceTokenizerWritesItsPostProcessorKeysInAFixedOrder(@TempDir Path dir) throws IOException {
+        // Map.of iterates in an order salted per JVM, so a file written through it differed from one JVM
+        // to the next; the special-token entries must come out as id, ids, tokens and id, type_id.
+        Path file = dir.resolve("tokenizer.json");
+        WordPieceTrainer.train(corpus(), WordPieceTrainer.Options.of(150)).save(file);
+        String json = Files.readString(file).replaceAll("\\s+", "");
+        assertThat(json).contains("\"[CLS]\":{\"id\":\"[CLS]\",\"ids\":[2],\"tokens\":[\"[CLS]\"]}")
+                .contains("{\"SpecialToken\":{\"id\":\"[SEP]\",\"type_id\":1}}")
+                .contains("{\"Sequence\":{\"id\":\"B\",\"type_id\":1}}");
+    }
+
+    @Test
     void tokenizerConfigHasTheFieldsExportNeeds() {
         WordPieceTokenizer wp = WordPieceTrainer.train(corpus(), WordPieceTrainer.Options.of(150));
         Map<String, Object> c = Tokenizers.tokenizerConfig(wp, 128);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.RandomAccessFile;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -9,14 +9,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.pretrain4j.app.UserException;
+import org.pretrain4j.app.onnx.OnnxBench;
 import org.pretrain4j.app.plugin.ObjectiveSpec;
 import org.pretrain4j.app.plugin.PluginRegistry;
-import org.pretrain4j.backend.onnx.OnnxConfig;
-import org.pretrain4j.backend.onnx.bench.BenchOptions;
-import org.pretrain4j.backend.onnx.bench.BenchResult;
-import org.pretrain4j.backend.onnx.bench.OnnxBenchmark;
-import org.pretrain4j.backend.onnx.bench.TorchComparison;
-import org.pretrain4j.backend.onnx.bench.TorchReference;
 import org.pretrain4j.nn.TransformerConfig;
 import org.pretrain4j.objective.Objectives;
 import org.pretrain4j.spi.Objective;
@@ -103,16 +98,6 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw UserException.usage("--preset: " + e.getMessage());
         }
-        BenchOptions.Mode timed;
-        if (mode.equals("train")) {
-            timed = BenchOptions.Mode.TRAIN;
-        } else if (mode.equals("infer")) {
-            timed = compareTorch ? BenchOptions.Mode.EVAL : BenchOptions.Mode.INFER;
-        } else if (mode.equals("eval")) {
-            timed = BenchOptions.Mode.EVAL;
-        } else {
-            throw UserException.usage("--mode: '" + mode + "' is not train, eval or infer.");
-        }
         if (compareTorch && rounds < 1) {
             throw UserException.usage("--rounds: must be >= 1, got " + rounds + ".");
         }
@@ -134,65 +119,14 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Double> weights = new LinkedHashMap<>();
         spec.names().stream().filter(spec.weights()::containsKey).forEach(n -> weights.put(n, spec.weight(n)));
         Objective composed = Objectives.compose(registry.objectives(spec), weights);
-        TransformerConfig config;
-        BenchOptions options;
-        OnnxConfig onnx;
-        try {
-            onnx = OnnxConfig.parse(backend);
-            config = TransformerConfig.preset(size, vocab, seq, composed.attention()).withDropout(dropout, dropout);
-            options = new BenchOptions(batch, seq, onnx, timed, warmup, windows, stepsPerWindow, 2048, 1);
-        } catch (IllegalArgumentException e) {
-            throw UserException.usage(e.getMessage());
-        }
-        if (compareTorch) {
-            return compare(config, composed, options);
-        }
-        BenchResult result = OnnxBenchmark.run(preset, config, composed, options);
-        if (json) {
-            output.out().println(result.toJson());
-        } else {
-            output.out().printf("%s %s %s batch %d x %d, vocab %d, %d threads%n", result.preset(), result.objective(), result.mode(),
-                    result.batch(), result.sequenceLength(), result.vocabulary(), result.threads());
-            output.out().printf("  %,.0f tokens/s (min %,.0f, max %,.0f), %.1f ms/step%n", result.tokensPerSecond(),
-                    result.tokensPerSecondMin(), result.tokensPerSecondMax(), result.msPerStep());
-            output.out().printf("  model %.1f GFLOP/s, GEMM %.1f GFLOP/s, MFU %.3f, peak RSS %.0f MB%n", result.modelGflopsPerSecond(),
-                    result.gemmGflopsPerSecond(), result.mfu(), result.peakRssMb());
-        }
-        output.out().flush();
-        return 0;
-    }
-
-    private Integer compare(TransformerConfig config, Objective composed, BenchOptions options) {
-        List<String> extra = torchArgs.isBlank() ? List.of() : List.of(torchArgs.trim().split("\\s+"));
-        TorchReference torch = new TorchReference(torchPython, torchScript, extra, 1800);
-        try {
-            // Arguments are checked before the first (long) run of ours.
-            TorchReference.arguments(config, composed.name(), options.mode() == BenchOptions.Mode.TRAIN, options.batch(),
-                    options.sequenceLength(), options.backend().threads(), options.warmupSteps(), options.windows(), options.stepsPerWindow());
-        } catch (IllegalArgumentException e) {
-            throw UserException.usage("--compare-torch: " + e.getMessage());
-        }
-        TorchComparison.Result result;
-        try {
-            result = TorchComparison.run(preset, config, composed, options, torch, rounds, line -> {
-                if (!json) {
+        OnnxBench.Torch torch = compareTorch
+                ? new OnnxBench.Torch(torchPython, torchScript, torchArgs.isBlank() ? List.of() : List.of(torchArgs.trim().split("\\s+")), rounds)
+                : null;
+        output.out().print(OnnxBench.run(new OnnxBench.Settings(preset, size, vocab, seq, dropout, composed, backend,
+                mode, batch, warmup, windows, stepsPerWindow, torch), json, line -> {
                     output.out().println(line);
                     output.out().flush();
-                }
-            });
-        } catch (IllegalStateException e) {
-            throw UserException.runtime("--compare-torch: " + e.getMessage(), e);
-        }
-        if (json) {
-            output.out().println(result.toJson());
-        } else {
-            output.out().printf("%s %s %s batch %d x %d, vocab %d, dropout %s, %d threads, %d rounds%n", result.preset(), result.objective(),
-                    result.mode(), result.batch(), result.sequenceLength(), result.vocabulary(), result.dropout(), result.threads(), rounds);
-            output.out().printf("  pretrain4j %,.0f tokens/s (MFU %.3f), PyTorch %s %,.0f tokens/s (MFU %.3f), ratio %.3f%n",
-                    result.oursMedian(), result.mfu(result.oursMedian()), result.torch().get(0).torchVersion(), result.torchMedian(),
-                    result.mfu(result.torchMedian()), result.ratio());
-            output.out().println(result.toJson());
-        }
+                }));
         output.out().flush();
         return 0;
     }

@@ -4,14 +4,17 @@ import static java.util.Objects.requireNonNull;
 
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.pretrain4j.app.run.RunService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Exports a run's last checkpoint as an ONNX folder other runtimes load. */
+/** Exports a run's last checkpoint into a folder other runtimes load, in the chosen export formats. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Export a run's last checkpoint as an ONNX folder (config.json, tokenizer.json, onnx/model.onnx) for onnxruntime, transformers.js and Tribuo.")
+        description = "Export a run's last checkpoint into a folder (config.json, tokenizer.json and each format's files, "
+                + "e.g. onnx/model.onnx for onnxruntime, transformers.js and Tribuo). 'plugins' lists the formats.")
 final class ExportCommand implements Callable<Integer> {
     private final RunService runs;
     private final Output output;
@@ -23,6 +26,10 @@ final class ExportCommand implements Callable<Integer> {
                     + "writes are replaced; other files there (a model card, a quantized model) are left alone.")
     Path out;
 
+    @Option(names = "--format", split = ",", paramLabel = "NAME[,NAME]",
+            description = "Export formats to write, e.g. onnx,safetensors (default: every one that fits the model).")
+    List<String> formats = new ArrayList<>();
+
     @Inject
     ExportCommand(RunService runs, Output output) {
         this.runs = requireNonNull(runs, "runs is null");
@@ -31,7 +38,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path written = runs.export(runDir, out);
+        Path written = runs.export(runDir, out, formats);
         output.out().println("Exported to " + written);
         output.out().flush();
         return 0;

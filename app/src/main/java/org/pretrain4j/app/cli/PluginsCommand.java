@@ -13,15 +13,16 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pretrain4j.app.plugin.PluginRegistry;
 import org.pretrain4j.spi.BackendFactory;
+import org.pretrain4j.spi.ExportFormatFactory;
 import org.pretrain4j.spi.MaskingStrategyFactory;
 import org.pretrain4j.spi.ObjectiveFactory;
 import org.pretrain4j.spi.PropertySpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Lists every discovered objective, masking strategy and backend with its properties and defaults. */
+/** Lists every discovered objective, masking strategy, backend and export format with its properties and defaults. */
 @Command(name = "plugins", mixinStandardHelpOptions = true,
-        description = "List objectives, masking strategies and backends with their properties and defaults.")
+        description = "List objectives, masking strategies, backends and export formats with their properties and defaults.")
 final class PluginsCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -49,6 +50,8 @@ final class PluginsCommand implements Callable<Integer> {
                     MaskingStrategyFactory::description, MaskingStrategyFactory::properties, false);
             section(out, "Backends (--backend NAME, properties as --property NAME.KEY=VALUE)", registry.backends(),
                     BackendFactory::description, BackendFactory::properties, false);
+            section(out, "Export formats (export --format NAME[,NAME]; default: every one that fits the model)",
+                    registry.exportFormats(), ExportFormatFactory::description, ExportFormatFactory::properties, false);
         }
         out.flush();
         return 0;
@@ -62,6 +65,8 @@ final class PluginsCommand implements Callable<Integer> {
         registry.maskingStrategies().values().forEach(f -> strategies.add(entry(f, f.name(), f.description(), f.properties(), false)));
         ArrayNode backends = root.putArray("backends");
         registry.backends().values().forEach(f -> backends.add(entry(f, f.name(), f.description(), f.properties(), false)));
+        ArrayNode formats = root.putArray("export_formats");
+        registry.exportFormats().values().forEach(f -> formats.add(entry(f, f.name(), f.description(), f.properties(), false)));
         return root;
     }
 
@@ -91,7 +96,7 @@ final class PluginsCommand implements Callable<Integer> {
             return properties;
         }
         var all = new java.util.ArrayList<PropertySpec>();
-        all.add(new PropertySpec("weight", "1", "Weight of this objective's loss when objectives are combined with '+'."));
+        all.add(new PropertySpec(ObjectiveFactory.WEIGHT, "1", "Weight of this objective's loss when objectives are combined with '+'."));
         all.addAll(properties);
         return all;
     }

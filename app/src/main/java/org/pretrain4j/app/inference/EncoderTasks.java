@@ -2,12 +2,6 @@ package org.pretrain4j.app.inference;
 
 import static java.util.Objects.requireNonNull;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -107,7 +101,6 @@ public final class EncoderTasks {
         if (tokens.length > maxPositions) {
             throw UserException.usage("The text is " + tokens.length + " tokens long; this model reads at most " + maxPositions + ".");
         }
-        long[] shape = {1, tokens.length};
         long[] ids = new long[tokens.length];
         long[] mask = new long[tokens.length];
         long[] typeIds = new long[tokens.length];
@@ -116,27 +109,14 @@ public final class EncoderTasks {
             mask[i] = 1;
             typeIds[i] = types[i];
         }
-        var env = model.environment();
-        try (OnnxTensor inputIds = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
-                OnnxTensor attention = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
-                OnnxTensor tokenTypes = OnnxTensor.createTensor(env, LongBuffer.wrap(typeIds), shape)) {
-            Map<String, OnnxTensor> inputs = new HashMap<>();
-            inputs.put("input_ids", inputIds);
-            if (model.inputNames().contains("attention_mask")) {
-                inputs.put("attention_mask", attention);
-            }
-            if (model.inputNames().contains("token_type_ids")) {
-                inputs.put("token_type_ids", tokenTypes);
-            }
-            try (OrtSession.Result result = model.session().run(inputs, java.util.Set.of(output))) {
-                OnnxValue value = result.get(output).orElseThrow();
-                FloatBuffer buffer = ((OnnxTensor) value).getFloatBuffer();
-                float[] out = new float[buffer.remaining()];
-                buffer.get(out);
-                return out;
-            }
-        } catch (OrtException e) {
-            throw UserException.runtime("ONNX Runtime failed on " + model.directory() + ": " + e.getMessage(), e);
+        Map<String, long[]> inputs = new HashMap<>();
+        inputs.put("input_ids", ids);
+        if (model.inputNames().contains("attention_mask")) {
+            inputs.put("attention_mask", mask);
         }
+        if (model.inputNames().contains("token_type_ids")) {
+            inputs.put("token_type_ids", typeIds);
+        }
+        return model.session().run(inputs, output);
     }
 }

@@ -1,36 +1,30 @@
 package org.pretrain4j.app.inference;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
-import org.pretrain4j.app.UserException;
 import org.pretrain4j.app.TokenizerFiles;
-import org.pretrain4j.backend.onnx.LargeStack;
-import org.pretrain4j.backend.onnx.OrtLoader;
+import org.pretrain4j.app.UserException;
+import org.pretrain4j.app.onnx.OnnxRuntimeSessions;
 import org.pretrain4j.text.Tokenizer;
 
 /**
  * An export folder opened for inference: its {@code config.json}, its tokenizer and one ONNX Runtime
- * session over {@code onnx/model.onnx}. Owns the session; close it once.
+ * session over {@code onnx/model.onnx}, opened through the ONNX adapter. Owns the session; close it once.
  */
 public final class ExportedModel implements AutoCloseable {
     private final Path directory;
     private final JsonNode config;
     private final Tokenizer tokenizer;
-    private final OrtEnvironment environment;
-    private final OrtSession session;
+    private final ModelSession session;
 
-    private ExportedModel(Path directory, JsonNode config, Tokenizer tokenizer, OrtEnvironment environment, OrtSession session) {
+    private ExportedModel(Path directory, JsonNode config, Tokenizer tokenizer, ModelSession session) {
         this.directory = directory;
         this.config = config;
         this.tokenizer = tokenizer;
-        this.environment = environment;
         this.session = session;
     }
 
@@ -55,15 +49,7 @@ public final class ExportedModel implements AutoCloseable {
             throw UserException.usage(configFile + ": cannot read it as JSON: " + e.getMessage());
         }
         Tokenizer tokenizer = TokenizerFiles.load(tokenizerFile);
-        OrtEnvironment environment = OrtLoader.environment();
-        OrtSession session = LargeStack.call("onnxruntime-session", () -> {
-            try {
-                return environment.createSession(modelFile.toString(), new OrtSession.SessionOptions());
-            } catch (OrtException e) {
-                throw UserException.runtime(modelFile + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
-            }
-        });
-        return new ExportedModel(directory, config, tokenizer, environment, session);
+        return new ExportedModel(directory, config, tokenizer, OnnxRuntimeSessions.open(directory, modelFile));
     }
 
     public Path directory() {
@@ -87,20 +73,16 @@ public final class ExportedModel implements AutoCloseable {
         return tokenizer;
     }
 
-    OrtEnvironment environment() {
-        return environment;
-    }
-
-    OrtSession session() {
+    ModelSession session() {
         return session;
     }
 
     Set<String> inputNames() {
-        return session.getInputNames();
+        return session.inputNames();
     }
 
     Set<String> outputNames() {
-        return session.getOutputNames();
+        return session.outputNames();
     }
 
     /** An integer from config.json, or {@code fallback} when absent. */
@@ -111,10 +93,6 @@ public final class ExportedModel implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException("cannot close the ONNX Runtime session of " + directory, e);
-        }
+        session.close();
     }
 }

@@ -2,16 +2,9 @@ package org.pretrain4j.app.inference;
 
 import static java.util.Objects.requireNonNull;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.pretrain4j.app.UserException;
@@ -79,47 +72,19 @@ public final class TextGenerator {
             throw UserException.usage("The prompt is " + promptIds.length + " tokens; this model reads at most " + maxPositions + ".");
         }
         SplittableRandom random = new SplittableRandom(sampling.seed());
-        OrtEnvironment env = model.environment();
         List<Step> steps = new ArrayList<>();
         long[] feed = toLong(promptIds);
         int past = 0;
-        OrtSession.Result previous = null;
-        List<OnnxTensor> emptyPast = new ArrayList<>();
-        try {
-            float[] none = new float[0];
-            for (int i = 0; i < 2 * layers; i++) {
-                emptyPast.add(OnnxTensor.createTensor(env, FloatBuffer.wrap(none), new long[] {1, heads, 0, headSize}));
-            }
+        try (ModelSession.Decoder decoder = model.session().decoder(layers, heads, headSize)) {
             while (steps.size() < maxNewTokens && past + feed.length <= maxPositions) {
                 int length = feed.length;
                 long[] mask = new long[past + length];
-                java.util.Arrays.fill(mask, 1);
+                Arrays.fill(mask, 1);
                 long[] positions = new long[length];
                 for (int i = 0; i < length; i++) {
                     positions[i] = past + i;
                 }
-                OrtSession.Result result;
-                try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(feed), new long[] {1, length});
-                        OnnxTensor attention = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {1, past + length});
-                        OnnxTensor positionIds = OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {1, length})) {
-                    Map<String, OnnxTensor> inputs = new HashMap<>();
-                    inputs.put("input_ids", ids);
-                    inputs.put("attention_mask", attention);
-                    if (model.inputNames().contains("position_ids")) {
-                        inputs.put("position_ids", positionIds);
-                    }
-                    for (int layer = 0; layer < layers; layer++) {
-                        inputs.put("past_key_values." + layer + ".key", pastTensor(previous, emptyPast, layer, "key"));
-                        inputs.put("past_key_values." + layer + ".value", pastTensor(previous, emptyPast, layer, "value"));
-                    }
-                    result = model.session().run(inputs);
-                }
-                // The new result holds the cache now; the previous one's tensors were only inputs.
-                if (previous != null) {
-                    previous.close();
-                }
-                previous = result;
-                float[] last = lastRow((OnnxTensor) result.get("logits").orElseThrow(), length);
+                float[] last = lastRow(decoder.next(feed, mask, positions), length);
                 int next = sampling.choose(last, random);
                 double[] p = sampling.isGreedy() ? Probabilities.softmax(last, 0, last.length) : sampling.distribution(last);
                 List<Candidate> top = new ArrayList<>();
@@ -136,30 +101,13 @@ public final class TextGenerator {
                     past += length;
                     feed = new long[] {next};
                 } else {
-                    feed = java.util.Arrays.copyOf(feed, feed.length + 1);
+                    feed = Arrays.copyOf(feed, feed.length + 1);
                     feed[feed.length - 1] = next;
-                    previous.close();
-                    previous = null;
+                    decoder.forget();
                 }
             }
-        } catch (OrtException e) {
-            throw UserException.runtime("ONNX Runtime failed on " + model.directory() + ": " + e.getMessage(), e);
-        } finally {
-            if (previous != null) {
-                previous.close();
-            }
-            emptyPast.forEach(OnnxTensor::close);
         }
         return steps;
-    }
-
-    private OnnxTensor pastTensor(OrtSession.Result previous, List<OnnxTensor> empty, int layer, String kind) {
-        if (previous == null) {
-            return empty.get(2 * layer + (kind.equals("key") ? 0 : 1));
-        }
-        String name = "present." + layer + "." + kind;
-        return (OnnxTensor) previous.get(name).orElseThrow(
-                () -> UserException.runtime("--model: the decoder returns no '" + name + "' (EXPORT.md)."));
     }
 
     /** A token as text (byte-level BPE's "Ġthe" is " the"); special tokens keep their name. */
@@ -168,13 +116,9 @@ public final class TextGenerator {
         return decoded.isEmpty() ? tokenizer.idToToken(id) : decoded;
     }
 
-    private static float[] lastRow(OnnxTensor logits, int length) {
-        FloatBuffer buffer = logits.getFloatBuffer();
-        int vocabulary = buffer.remaining() / length;
-        float[] row = new float[vocabulary];
-        buffer.position((length - 1) * vocabulary);
-        buffer.get(row);
-        return row;
+    private static float[] lastRow(float[] logits, int length) {
+        int vocabulary = logits.length / length;
+        return Arrays.copyOfRange(logits, (length - 1) * vocabulary, length * vocabulary);
     }
 
     private static long[] toLong(int[] ids) {

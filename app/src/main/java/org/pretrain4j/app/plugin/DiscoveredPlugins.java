@@ -12,6 +12,7 @@ import java.util.ServiceLoader;
 import java.util.function.Function;
 import org.pretrain4j.app.UserException;
 import org.pretrain4j.spi.BackendFactory;
+import org.pretrain4j.spi.ExportFormatFactory;
 import org.pretrain4j.spi.MaskingStrategyFactory;
 import org.pretrain4j.spi.ObjectiveFactory;
 
@@ -22,7 +23,8 @@ import org.pretrain4j.spi.ObjectiveFactory;
 public record DiscoveredPlugins(
         List<ObjectiveFactory> objectives,
         List<MaskingStrategyFactory> maskingStrategies,
-        List<BackendFactory> backends) {
+        List<BackendFactory> backends,
+        List<ExportFormatFactory> exportFormats) {
 
     private static final String NAME_PATTERN = "[a-z][a-z0-9-]*";
 
@@ -30,18 +32,34 @@ public record DiscoveredPlugins(
         objectives = List.copyOf(objectives);
         maskingStrategies = List.copyOf(maskingStrategies);
         backends = List.copyOf(backends);
+        exportFormats = List.copyOf(exportFormats);
         checkUnique("objective", objectives, ObjectiveFactory::name);
         checkUnique("masking strategy", maskingStrategies, MaskingStrategyFactory::name);
         checkUnique("backend", backends, BackendFactory::name);
+        checkUnique("export format", exportFormats, ExportFormatFactory::name);
+        for (ObjectiveFactory f : objectives) {
+            if (f.properties().stream().anyMatch(p -> p.key().equals(ObjectiveFactory.WEIGHT))) {
+                throw UserException.usage("The objective plugin " + describe(f) + " declares the property '" + ObjectiveFactory.WEIGHT
+                        + "', which it would never see: '" + f.name() + "." + ObjectiveFactory.WEIGHT
+                        + "' is the weight of its loss, read by the composition. Remove it from properties().");
+            }
+        }
     }
 
-    /** Runs ServiceLoader for the three extension points over {@code loader}. */
+    /** Plugins without export formats. */
+    public DiscoveredPlugins(List<ObjectiveFactory> objectives, List<MaskingStrategyFactory> maskingStrategies,
+            List<BackendFactory> backends) {
+        this(objectives, maskingStrategies, backends, List.of());
+    }
+
+    /** Runs ServiceLoader for the four extension points over {@code loader}. */
     public static DiscoveredPlugins discover(ClassLoader loader) {
         requireNonNull(loader, "loader is null");
         return new DiscoveredPlugins(
                 load(ObjectiveFactory.class, loader, ObjectiveFactory::name),
                 load(MaskingStrategyFactory.class, loader, MaskingStrategyFactory::name),
-                load(BackendFactory.class, loader, BackendFactory::name));
+                load(BackendFactory.class, loader, BackendFactory::name),
+                load(ExportFormatFactory.class, loader, ExportFormatFactory::name));
     }
 
     private static <T> List<T> load(Class<T> type, ClassLoader loader, Function<T, String> name) {

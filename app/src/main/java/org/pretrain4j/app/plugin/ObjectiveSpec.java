@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.pretrain4j.spi.ObjectiveFactory;
 import org.pretrain4j.spi.PluginException;
 
 /**
@@ -73,7 +74,7 @@ public record ObjectiveSpec(List<String> names, Map<String, Double> weights, Map
                         + prefix + ".KEY=VALUE.");
             }
             String rest = key.substring(dot + 1);
-            if (rest.equals("weight")) {
+            if (rest.equals(ObjectiveFactory.WEIGHT)) {
                 weights.put(prefix, parseWeight(key, e.getValue()));
             } else {
                 own.get(prefix).put(rest, e.getValue());

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.MapBinder;
 import org.pretrain4j.spi.BackendFactory;
+import org.pretrain4j.spi.ExportFormatFactory;
 import org.pretrain4j.spi.MaskingStrategyFactory;
 import org.pretrain4j.spi.ObjectiveFactory;
 import org.pretrain4j.spi.PluginLookup;
@@ -26,6 +27,9 @@ public final class PluginModule extends AbstractModule {
         plugins.maskingStrategies().forEach(f -> strategies.addBinding(f.name()).toInstance(f));
         MapBinder<String, BackendFactory> backends = MapBinder.newMapBinder(binder(), String.class, BackendFactory.class);
         plugins.backends().forEach(f -> backends.addBinding(f.name()).toInstance(f));
+        MapBinder<String, ExportFormatFactory> exportFormats =
+                MapBinder.newMapBinder(binder(), String.class, ExportFormatFactory.class);
+        plugins.exportFormats().forEach(f -> exportFormats.addBinding(f.name()).toInstance(f));
         bind(PluginLookup.class).to(PluginRegistry.class);
     }
 }

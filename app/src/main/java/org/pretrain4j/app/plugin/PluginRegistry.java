@@ -5,20 +5,21 @@ import static java.util.Objects.requireNonNull;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.pretrain4j.spi.Backend;
 import org.pretrain4j.spi.BackendFactory;
+import org.pretrain4j.spi.ExportFormat;
+import org.pretrain4j.spi.ExportFormatFactory;
 import org.pretrain4j.spi.MaskingStrategy;
 import org.pretrain4j.spi.MaskingStrategyFactory;
 import org.pretrain4j.spi.Objective;
 import org.pretrain4j.spi.ObjectiveFactory;
 import org.pretrain4j.spi.PluginException;
 import org.pretrain4j.spi.PluginLookup;
-import org.pretrain4j.spi.PropertySpec;
+import org.pretrain4j.spi.PluginProperties;
 
 /** The discovered factories by name: lookups with helpful misses, and creation with checked properties. */
 @Singleton
@@ -26,15 +27,18 @@ public final class PluginRegistry implements PluginLookup {
     private final Map<String, ObjectiveFactory> objectives;
     private final Map<String, MaskingStrategyFactory> maskingStrategies;
     private final Map<String, BackendFactory> backends;
+    private final Map<String, ExportFormatFactory> exportFormats;
 
     @Inject
     public PluginRegistry(
             Map<String, ObjectiveFactory> objectives,
             Map<String, MaskingStrategyFactory> maskingStrategies,
-            Map<String, BackendFactory> backends) {
+            Map<String, BackendFactory> backends,
+            Map<String, ExportFormatFactory> exportFormats) {
         this.objectives = new TreeMap<>(objectives);
         this.maskingStrategies = new TreeMap<>(maskingStrategies);
         this.backends = new TreeMap<>(backends);
+        this.exportFormats = new TreeMap<>(exportFormats);
     }
 
     public Map<String, ObjectiveFactory> objectives() {
@@ -47,6 +51,21 @@ public final class PluginRegistry implements PluginLookup {
 
     public Map<String, BackendFactory> backends() {
         return backends;
+    }
+
+    public Map<String, ExportFormatFactory> exportFormats() {
+        return exportFormats;
+    }
+
+    public ExportFormatFactory exportFormatFactory(String name) {
+        return find("export format", exportFormats, name);
+    }
+
+    /** Creates the named export format with its properties (keys without the format prefix). */
+    public ExportFormat exportFormat(String name, Map<String, String> properties) {
+        ExportFormatFactory factory = exportFormatFactory(name);
+        PluginProperties.checkKeys("export format", name, factory.properties(), properties);
+        return notNull(factory.create(Map.copyOf(properties)), "export format", name, factory, "ExportFormat");
     }
 
     public ObjectiveFactory objectiveFactory(String name) {
@@ -64,14 +83,14 @@ public final class PluginRegistry implements PluginLookup {
     @Override
     public MaskingStrategy maskingStrategy(String name, Map<String, String> properties) {
         MaskingStrategyFactory factory = maskingStrategyFactory(name);
-        checkKeys("masking strategy", name, factory.properties(), properties);
+        PluginProperties.checkKeys("masking strategy", name, factory.properties(), properties);
         return notNull(factory.create(Map.copyOf(properties)), "masking strategy", name, factory, "MaskingStrategy");
     }
 
     /** Creates the named backend with its properties (keys without the backend prefix). */
     public Backend backend(String name, Map<String, String> properties) {
         BackendFactory factory = backendFactory(name);
-        checkKeys("backend", name, factory.properties(), properties);
+        PluginProperties.checkKeys("backend", name, factory.properties(), properties);
         return notNull(factory.create(Map.copyOf(properties)), "backend", name, factory, "Backend");
     }
 
@@ -82,7 +101,7 @@ public final class PluginRegistry implements PluginLookup {
         for (String name : spec.names()) {
             ObjectiveFactory factory = objectiveFactory(name);
             Map<String, String> own = spec.properties().getOrDefault(name, Map.of());
-            checkKeys("objective", name, factory.properties(), own);
+            PluginProperties.checkKeys("objective", name, factory.properties(), own);
             created.add(notNull(factory.create(Map.copyOf(own), this), "objective", name, factory, "Objective"));
         }
         return created;
@@ -104,23 +123,5 @@ public final class PluginRegistry implements PluginLookup {
                     + ". Add the jar that provides it to --plugins.");
         }
         return found;
-    }
-
-    /**
-     * Fails on a key the factory does not declare, before the plugin sees it, so that every plugin
-     * gets the same message. Dotted keys (e.g. a masking strategy's own properties passed through
-     * an objective) are left to the plugin, which must reject unknown ones itself.
-     */
-    static void checkKeys(String kind, String name, List<PropertySpec> declared, Map<String, String> given) {
-        Map<String, PropertySpec> byKey = new HashMap<>();
-        for (PropertySpec spec : declared) {
-            byKey.put(spec.key(), spec);
-        }
-        for (String key : new TreeSet<>(given.keySet())) {
-            if (!byKey.containsKey(key) && !key.contains(".")) {
-                throw new PluginException("Unknown property '" + name + "." + key + "' for " + kind + " '" + name
-                        + "'. Known: " + new TreeSet<>(byKey.keySet()) + ".");
-            }
-        }
     }
 }

@@ -43,6 +43,7 @@ public class RunService {
     private final RunSetup setups;
     private final RunLifecycle lifecycle;
     private final RunEvaluation evaluation;
+    private final RunExports exports;
     private final FillMaskDemo demo;
     private final Output output;
 
@@ -50,10 +51,12 @@ public class RunService {
     public record Example(String text, List<List<Candidate>> candidates) {}
 
     @Inject
-    RunService(RunSetup setups, RunLifecycle lifecycle, RunEvaluation evaluation, FillMaskDemo demo, Output output) {
+    RunService(RunSetup setups, RunLifecycle lifecycle, RunEvaluation evaluation, RunExports exports, FillMaskDemo demo,
+            Output output) {
         this.setups = requireNonNull(setups, "setups is null");
         this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
         this.evaluation = requireNonNull(evaluation, "evaluation is null");
+        this.exports = requireNonNull(exports, "exports is null");
         this.demo = requireNonNull(demo, "demo is null");
         this.output = requireNonNull(output, "output is null");
     }
@@ -149,14 +152,19 @@ public class RunService {
         }
     }
 
-    /** Exports the newest checkpoint of a run into {@code output}. */
+    /** Exports the newest checkpoint of a run into {@code output} in every export format that fits the model. */
     public Path export(Path runDirectory, Path output) {
+        return export(runDirectory, output, List.of());
+    }
+
+    /** Exports the newest checkpoint of a run into {@code output} in the named formats (empty: every one that fits). */
+    public Path export(Path runDirectory, Path output, List<String> formats) {
         Path dir = RunFolders.existingRun(runDirectory);
         RunFolders.checkWritableTarget(output, "--output");
         try (RunLock lock = lock(dir, "export")) {
             RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG));
             Setup setup = setups.setup(config, dir, false);
-            return RunExports.exportNewest(setup, output);
+            return exports.exportNewest(setup, output, List.copyOf(formats));
         }
     }
 
@@ -177,7 +185,7 @@ public class RunService {
         if (export && result.completed()) {
             Path checkpoint = result.lastCheckpoint()
                     .orElseThrow(() -> UserException.runtime("The run wrote no checkpoint to export."));
-            exported = RunExports.exportCheckpoint(setup, checkpoint, setup.runDirectory().resolve(EXPORT));
+            exported = exports.exportCheckpoint(setup, checkpoint, setup.runDirectory().resolve(EXPORT));
         }
         Map<String, Double> metrics = new TreeMap<>();
         result.lastEvaluation().ifPresent(e -> {

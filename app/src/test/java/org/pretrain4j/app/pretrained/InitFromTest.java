@@ -173,7 +173,7 @@ final class InitFromTest {
     void aDecoderTrainedFromScratchWithoutOutputBiasExportsToGpt2Exactly() throws Exception {
         Path corpus = TestCorpus.write(temp.resolve("corpus.txt"), 40, 10);
         Path run = temp.resolve("scratch");
-        CommandRun trained = CommandRun.of("train", "--objective", "clm", "-p", "clm.output-bias=false", "--corpus", corpus.toString(),
+        CommandRun trained = CommandRun.of("train", "--objective", "clm", "--corpus", corpus.toString(),
                 "--vocab-size", "300", "--run-dir", run.toString(), "--steps", "5", "--batch-size", "4", "--sequence-length", "32",
                 "--threads", "1", "--warmup-steps", "1", "--validation-fraction", "0.1");
         assertThat(trained.exitCode()).as(trained.err()).isZero();

@@ -5,18 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pretrain4j.backend.onnx.export.ExportRequest;
+import org.pretrain4j.backend.onnx.export.OnnxExportFormatFactory;
 import org.pretrain4j.backend.onnx.export.OnnxExporter;
+import org.pretrain4j.backend.onnx.export.SafetensorsExportFormatFactory;
 import org.pretrain4j.graph.AdamW;
 import org.pretrain4j.graph.Program;
 import org.pretrain4j.graph.Tensor;
 import org.pretrain4j.pretrained.HuggingFaceConfig;
 import org.pretrain4j.pretrained.PretrainedWeights;
+import org.pretrain4j.spi.ExportFolder;
+import org.pretrain4j.spi.ExportRequest;
 import org.pretrain4j.text.BpeTrainer;
 import org.pretrain4j.text.Tokenizer;
 import org.pretrain4j.train.TrainingGraphs;
@@ -24,7 +28,7 @@ import org.pretrain4j.weights.WeightFiles;
 import org.pretrain4j.weights.WeightReader;
 
 /**
- * The export direction for RoBERTa: the fixture's weights exported by {@link OnnxExporter} load in
+ * The export direction for RoBERTa: the fixture's weights exported in the onnx and safetensors formats load in
  * transformers as a RobertaForMaskedLM with a clean report, and its logits (positions from the
  * padding mask, offset past the padding index) equal the ONNX graph's within 1e-4. The tokenizer
  * here is a stand-in of the right size: the check feeds token ids.
@@ -52,8 +56,14 @@ final class RobertaExportTest {
         }
         assertThat(weights.missing()).isEmpty();
 
-        Path export = OnnxExporter.export(new ExportRequest(programs.get("model"), programs.get("encoder"), weights.state(),
-                config.model(), tokenizer, "mlm", Map.of(), "{}"), temp.resolve("export")).directory();
+        ExportRequest request = new ExportRequest(programs.get("model"), programs.get("encoder"), weights.state(),
+                config.model(), tokenizer, "mlm", Map.of(), "{}");
+        Path export = temp.resolve("export").toAbsolutePath();
+        ExportFolder.write(export, OnnxExporter.OWN_FILES, dir -> {
+            List<Path> files = new ArrayList<>(new OnnxExportFormatFactory().create(Map.of()).export(request, dir));
+            files.addAll(new SafetensorsExportFormatFactory().create(Map.of()).export(request, dir));
+            return files;
+        });
 
         JsonNode report = ExportChecks.assertTransformersLoadsIt(export, "RobertaForMaskedLM");
         assertThat(report.path("model_type").asText()).isEqualTo("roberta");

@@ -38,6 +38,11 @@ public final class PluginJars {
      * classes and one services file per entry of {@code services} (interface name to implementation).
      */
     public static Path build(Path jar, Map<String, String> sources, Map<String, String> services) throws IOException {
+        return build(jar, sources, services, System.getProperty("java.class.path"));
+    }
+
+    /** As {@link #build(Path, Map, Map)}, compiling against {@code classpath} only. */
+    public static Path build(Path jar, Map<String, String> sources, Map<String, String> services, String classpath) throws IOException {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         assertThat(compiler).as("a JDK with javax.tools").isNotNull();
         Path classes = Files.createTempDirectory(jar.getParent(), "classes");
@@ -50,7 +55,7 @@ public final class PluginJars {
             }
         }));
         StringWriter diagnostics = new StringWriter();
-        List<String> options = List.of("--release", "17", "-classpath", System.getProperty("java.class.path"),
+        List<String> options = List.of("--release", "17", "-classpath", classpath,
                 "-d", classes.toString());
         boolean ok = compiler.getTask(diagnostics, null, null, options, null, units).call();
         assertThat(ok).as("compiling the plugin: %s", diagnostics).isTrue();

@@ -22,13 +22,13 @@ import org.pretrain4j.testkit.FakePairObjective;
 import org.pretrain4j.testkit.FakeTokenObjective;
 import org.pretrain4j.testkit.TinyBatches;
 import org.pretrain4j.testkit.TinyModels;
-import org.pretrain4j.train.checkpoint.CheckpointStore;
 import org.pretrain4j.train.StepRecord;
 import org.pretrain4j.train.Trainer;
 import org.pretrain4j.train.TrainerConfig;
 import org.pretrain4j.train.TrainingGraphs;
 import org.pretrain4j.train.TrainingListener;
 import org.pretrain4j.train.TrainingPrograms;
+import org.pretrain4j.train.checkpoint.CheckpointStore;
 
 /**
  * The trainer's exact resume on ONNX Runtime (same threads): a tiny transformer with dropout and a

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.pretrain4j.train.TrainerConfig;
 import org.pretrain4j.train.DataPosition;
+import org.pretrain4j.train.TrainerConfig;
 
 /**
  * Everything about a checkpoint except its tensors, stored as {@code checkpoint.json}.

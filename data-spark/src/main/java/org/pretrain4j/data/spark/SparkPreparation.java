@@ -250,11 +250,31 @@ public final class SparkPreparation {
         }
     }
 
+    /**
+     * Deletes the temporary folder, retrying for a few seconds: a cancelled task can still be closing a
+     * shard (and its checksum file) when the stage already reads as finished, and a recursive delete
+     * that races it fails on a folder that is no longer empty.
+     */
     private static void deleteQuietly(FileSystem fs, Path folder) {
-        try {
-            fs.delete(folder, true);
-        } catch (IOException ignored) {
-            // the folder is hidden and has no marker: it never reads as a dataset
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                fs.delete(folder, true);
+                if (!fs.exists(folder)) {
+                    return;
+                }
+            } catch (IOException ignored) {
+                // retried below; if it never goes, the folder is hidden and has no marker: it never reads as a dataset
+            }
+            if (System.nanoTime() > deadline) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

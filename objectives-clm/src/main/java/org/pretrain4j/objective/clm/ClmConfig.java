@@ -10,13 +10,13 @@ import org.pretrain4j.spi.PropertySpec;
  * end of text included); the loss weight of a composition is read by the composition, not here.
  *
  * @param outputBias whether the tied decoder adds a learned bias ({@code output-bias}, default
- *     true). GPT-2 has none, so a model trained without it exports to {@code GPT2LMHeadModel}
- *     exactly; a model started from GPT-2 ({@code --init-from}) never has one.
+ *     false: GPT-2 has none, so the default model exports to {@code GPT2LMHeadModel} exactly); a model
+ *     started from GPT-2 ({@code --init-from}) never has one.
  */
 public record ClmConfig(boolean outputBias) {
     /** Every key, with its default. */
-    public static final List<PropertySpec> PROPERTIES = List.of(new PropertySpec("output-bias", "true",
-            "Learned bias on the tied output projection (false: as GPT-2, which model.safetensors then holds exactly)"));
+    public static final List<PropertySpec> PROPERTIES = List.of(new PropertySpec("output-bias", "false",
+            "Learned bias on the tied output projection (true: a bias GPT-2 lacks, which model.safetensors cannot hold)"));
 
     /** Parses the user's properties strictly. */
     public static ClmConfig parse(Map<String, String> properties) {

@@ -2,7 +2,6 @@ package org.pretrain4j.objective.clm;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,17 +10,15 @@ import org.pretrain4j.data.BatchBuilder;
 import org.pretrain4j.data.ExampleFeatures;
 import org.pretrain4j.data.ExampleLayout;
 import org.pretrain4j.data.RandomSource;
-import org.pretrain4j.graph.DType;
 import org.pretrain4j.graph.Graph;
-import org.pretrain4j.graph.HostTensor;
 import org.pretrain4j.graph.Init;
 import org.pretrain4j.graph.Shape;
 import org.pretrain4j.graph.Tensor;
-import org.pretrain4j.nn.Layers;
 import org.pretrain4j.spi.AttentionKind;
 import org.pretrain4j.spi.LossTerm;
 import org.pretrain4j.spi.ModelContext;
 import org.pretrain4j.spi.Objective;
+import org.pretrain4j.spi.Targets;
 import org.pretrain4j.text.Tokenizer;
 
 /**
@@ -68,55 +65,29 @@ public final class ClmObjective implements Objective {
             labels[i] = tokens[i + 1];
         }
         if (tokens.length > 0) {
-            labels[tokens.length - 1] = (int) Layers.IGNORE_INDEX;
+            labels[tokens.length - 1] = (int) Targets.IGNORE;
         }
         features.putArray(LABELS, labels);
     }
 
     @Override
     public void collate(List<ExampleFeatures> examples, int sequenceLength, BatchBuilder batch) {
-        long[] labels = new long[examples.size() * sequenceLength];
-        Arrays.fill(labels, Layers.IGNORE_INDEX);
-        long targets = 0;
-        for (int b = 0; b < examples.size(); b++) {
-            ExampleFeatures f = examples.get(b);
-            int[] own = f.array(LABELS);
-            if (own == null) {
-                throw new IllegalStateException("example " + f.example().index() + " was not prepared by objective 'clm'");
-            }
-            if (own.length > sequenceLength) {
-                throw new IllegalArgumentException("example " + f.example().index() + " has " + own.length
-                        + " tokens, more than the sequence length " + sequenceLength);
-            }
-            for (int p = 0; p < own.length; p++) {
-                labels[b * sequenceLength + p] = own[p];
-                targets += own[p] == Layers.IGNORE_INDEX ? 0 : 1;
-            }
-        }
-        batch.put(LABELS, HostTensor.ofLongs(new long[] {examples.size(), sequenceLength}, labels));
-        batch.count(TERM, targets);
+        Targets.collatePerToken("clm", examples, sequenceLength, LABELS, TERM, batch);
     }
 
     @Override
     public List<LossTerm> buildLoss(ModelContext model) {
-        Tensor labels = model.input(LABELS, DType.INT64, Shape.of("batch_size", "sequence_length"));
-        // The loss on [positions, V] rows: a 2-D product and bias are one GEMM in ONNX Runtime (its
-        // MatMul + Add fusion takes 2-D inputs only), which saves a full pass over the logits, the
-        // largest tensor of a causal LM step.
-        Graph g = model.graph();
-        Tensor rows = g.reshape(model.hidden(), -1, model.config().hidden());
-        Layers.CrossEntropy ce = Layers.crossEntropy(g, logits(model, rows), g.reshape(labels, -1));
-        return List.of(new LossTerm(TERM, ce.lossSum(), ce.count(), Map.of("correct", ce.correct())));
+        return List.of(LossTerm.crossEntropy(TERM, model.graph(), logits(model), Targets.perToken(model, LABELS)));
     }
 
     @Override
     public Map<String, Tensor> buildInference(ModelContext model) {
-        return Map.of("logits", logits(model, model.hidden()));
+        return Map.of("logits", logits(model));
     }
 
-    private Tensor logits(ModelContext model, Tensor hidden) {
+    private Tensor logits(ModelContext model) {
         Graph g = model.graph();
-        Tensor logits = g.matmul(hidden, g.transpose(model.tokenEmbedding(), 1, 0));
+        Tensor logits = g.matmul(model.hidden(), g.transpose(model.tokenEmbedding(), 1, 0));
         if (!config.outputBias() || !model.config().outputBias()) {
             // GPT-2's lm_head has no bias: a model started from it keeps none, so it exports exactly.
             return logits;
@@ -135,12 +106,9 @@ public final class ClmObjective implements Objective {
         if (!TERM.equals(term)) {
             throw new IllegalArgumentException("objective 'clm' has no loss term '" + term + "'");
         }
-        double count = sums.getOrDefault("count", 0.0);
-        Map<String, Double> out = new LinkedHashMap<>();
-        if (count > 0) {
-            double loss = sums.get("loss_sum") / count;
-            out.put(TERM + "_loss", loss);
-            out.put(TERM + "_accuracy", sums.getOrDefault("correct", 0.0) / count);
+        Map<String, Double> out = new LinkedHashMap<>(LossTerm.lossAndAccuracy(TERM, sums));
+        Double loss = out.get(TERM + "_loss");
+        if (loss != null) {
             out.put(TERM + "_perplexity", Math.exp(loss));
             out.put(TERM + "_bits_per_token", loss / LN_2);
         }

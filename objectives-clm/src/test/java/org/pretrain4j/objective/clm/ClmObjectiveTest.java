@@ -41,12 +41,12 @@ final class ClmObjectiveTest implements ObjectiveContract {
 
     @Test
     void defaults() {
-        assertThat(ClmConfig.parse(Map.of())).isEqualTo(new ClmConfig(true));
+        assertThat(ClmConfig.parse(Map.of())).isEqualTo(new ClmConfig(false));
     }
 
     @Test
     void fullExplicitMapping() {
-        assertThat(ClmConfig.parse(Map.of("output-bias", "false"))).isEqualTo(new ClmConfig(false));
+        assertThat(ClmConfig.parse(Map.of("output-bias", "true"))).isEqualTo(new ClmConfig(true));
         assertThatThrownBy(() -> ClmConfig.parse(Map.of("output-bias", "maybe"))).isInstanceOf(PluginException.class)
                 .hasMessageContaining("'output-bias'");
         assertThatThrownBy(() -> ClmConfig.parse(Map.of("weight", "2")))

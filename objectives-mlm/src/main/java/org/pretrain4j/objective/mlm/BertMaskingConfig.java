@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.pretrain4j.spi.PluginException;
 import org.pretrain4j.spi.PluginProperties;
 import org.pretrain4j.spi.PropertySpec;
 
@@ -22,12 +21,7 @@ public record BertMaskingConfig(Selection selection, double rate, Integer maxPre
     public BertMaskingConfig {
         requireNonNull(selection, "selection is null");
         requireNonNull(replacement, "replacement is null");
-        if (!(rate > 0 && rate <= 1)) {
-            throw new PluginException("masking strategy 'bert': property 'rate' = '" + rate + "' must be in (0, 1]");
-        }
-        if (maxPredictions != null && maxPredictions < 1) {
-            throw new PluginException("masking strategy 'bert': property 'max-predictions' = '" + maxPredictions + "' must be at least 1");
-        }
+        MaskingLaw.checkRate("bert", rate, maxPredictions);
     }
 
     /** How positions are drawn. */

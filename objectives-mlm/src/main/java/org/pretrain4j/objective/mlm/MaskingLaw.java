@@ -6,6 +6,7 @@ import java.util.List;
 import org.pretrain4j.data.RandomSource;
 import org.pretrain4j.spi.MaskDecision;
 import org.pretrain4j.spi.MaskingVocabulary;
+import org.pretrain4j.spi.PluginException;
 import org.pretrain4j.spi.PluginProperties;
 import org.pretrain4j.spi.PropertySpec;
 
@@ -20,6 +21,17 @@ final class MaskingLaw {
             new PropertySpec("max-predictions", NO_CAP, "At most this many predictions per example, or none for no cap"));
 
     private MaskingLaw() {}
+
+    /** The checks of the rate and the cap that every strategy's configuration makes, with the same messages. */
+    static void checkRate(String strategy, double rate, Integer maxPredictions) {
+        if (!(rate > 0 && rate <= 1)) {
+            throw new PluginException("masking strategy '" + strategy + "': property 'rate' = '" + rate + "' must be in (0, 1]");
+        }
+        if (maxPredictions != null && maxPredictions < 1) {
+            throw new PluginException("masking strategy '" + strategy + "': property 'max-predictions' = '" + maxPredictions
+                    + "' must be at least 1");
+        }
+    }
 
     static double rate(PluginProperties p) {
         double rate = p.number("rate", 0, 1);

@@ -2,14 +2,11 @@ package org.pretrain4j.objective.mlm;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.pretrain4j.data.BatchBuilder;
 import org.pretrain4j.data.Example;
 import org.pretrain4j.data.ExampleFeatures;
-import org.pretrain4j.data.ExampleLayout;
 import org.pretrain4j.data.RandomSource;
 import org.pretrain4j.graph.DType;
 import org.pretrain4j.graph.Graph;
@@ -19,7 +16,6 @@ import org.pretrain4j.graph.Shape;
 import org.pretrain4j.graph.Tensor;
 import org.pretrain4j.nn.Layers;
 import org.pretrain4j.nn.TransformerConfig;
-import org.pretrain4j.spi.AttentionKind;
 import org.pretrain4j.spi.LossTerm;
 import org.pretrain4j.spi.MaskDecision;
 import org.pretrain4j.spi.MaskingStrategy;
@@ -60,16 +56,6 @@ public final class MlmObjective implements Objective {
     @Override
     public String name() {
         return "mlm";
-    }
-
-    @Override
-    public AttentionKind attention() {
-        return AttentionKind.BIDIRECTIONAL;
-    }
-
-    @Override
-    public Optional<ExampleLayout> layout() {
-        return Optional.empty();
     }
 
     @Override
@@ -142,8 +128,7 @@ public final class MlmObjective implements Objective {
         Tensor flat = g.reshape(model.hidden(), -1, hidden);
         Tensor chosen = g.gather(flat, positions, 0);
         Tensor logits = head(model, chosen);
-        Layers.CrossEntropy ce = Layers.crossEntropy(g, logits, labels);
-        return List.of(new LossTerm(TERM, ce.lossSum(), ce.count(), Map.of("correct", ce.correct())));
+        return List.of(LossTerm.crossEntropy(TERM, g, logits, labels));
     }
 
     @Override
@@ -168,13 +153,7 @@ public final class MlmObjective implements Objective {
         if (!TERM.equals(term)) {
             throw new IllegalArgumentException("objective 'mlm' has no loss term '" + term + "'");
         }
-        double count = sums.getOrDefault("count", 0.0);
-        Map<String, Double> out = new LinkedHashMap<>();
-        if (count > 0) {
-            out.put(TERM + "_loss", sums.get("loss_sum") / count);
-            out.put(TERM + "_accuracy", sums.getOrDefault("correct", 0.0) / count);
-        }
-        return out;
+        return LossTerm.lossAndAccuracy(TERM, sums);
     }
 
     @Override

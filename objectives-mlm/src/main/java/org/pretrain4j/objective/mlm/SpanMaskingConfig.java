@@ -21,12 +21,7 @@ public record SpanMaskingConfig(double rate, Integer maxPredictions, double geom
 
     public SpanMaskingConfig {
         requireNonNull(replacement, "replacement is null");
-        if (!(rate > 0 && rate <= 1)) {
-            throw new PluginException("masking strategy 'span': property 'rate' = '" + rate + "' must be in (0, 1]");
-        }
-        if (maxPredictions != null && maxPredictions < 1) {
-            throw new PluginException("masking strategy 'span': property 'max-predictions' = '" + maxPredictions + "' must be at least 1");
-        }
+        MaskingLaw.checkRate("span", rate, maxPredictions);
         if (!(geometricP > 0 && geometricP <= 1)) {
             throw new PluginException("masking strategy 'span': property 'geometric-p' = '" + geometricP + "' must be in (0, 1]");
         }

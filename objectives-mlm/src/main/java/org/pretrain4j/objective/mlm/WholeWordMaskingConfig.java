@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Map;
-import org.pretrain4j.spi.PluginException;
 import org.pretrain4j.spi.PluginProperties;
 import org.pretrain4j.spi.PropertySpec;
 
@@ -15,12 +14,7 @@ public record WholeWordMaskingConfig(double rate, Integer maxPredictions, MaskRe
 
     public WholeWordMaskingConfig {
         requireNonNull(replacement, "replacement is null");
-        if (!(rate > 0 && rate <= 1)) {
-            throw new PluginException("masking strategy 'whole-word': property 'rate' = '" + rate + "' must be in (0, 1]");
-        }
-        if (maxPredictions != null && maxPredictions < 1) {
-            throw new PluginException("masking strategy 'whole-word': property 'max-predictions' = '" + maxPredictions + "' must be at least 1");
-        }
+        MaskingLaw.checkRate("whole-word", rate, maxPredictions);
     }
 
     /** Parses the user's properties strictly; absent keys take the defaults of {@link #PROPERTIES}. */

@@ -2,20 +2,12 @@ package org.pretrain4j.objective.nsp;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.pretrain4j.data.BatchBuilder;
 import org.pretrain4j.data.Example;
 import org.pretrain4j.data.ExampleFeatures;
 import org.pretrain4j.data.ExampleLayout;
 import org.pretrain4j.data.RandomSource;
-import org.pretrain4j.graph.Tensor;
-import org.pretrain4j.nn.Layers;
-import org.pretrain4j.spi.AttentionKind;
-import org.pretrain4j.spi.LossTerm;
-import org.pretrain4j.spi.ModelContext;
-import org.pretrain4j.spi.Objective;
+import org.pretrain4j.spi.Targets;
 import org.pretrain4j.text.Tokenizer;
 
 /**
@@ -28,7 +20,7 @@ import org.pretrain4j.text.Tokenizer;
  * draws a random B: such a pair has no order to predict, its label is -100 and it adds no
  * sentence-order target (masked LM still trains on it).
  */
-public final class SopObjective implements Objective {
+public final class SopObjective extends PairObjective {
     /** Loss term, batch count key and metric prefix. */
     public static final String TERM = "sentence_order";
     /** Batch input: one label per example, [batch_size] INT64, -100 where the pair has no order. */
@@ -40,21 +32,12 @@ public final class SopObjective implements Objective {
     private final SopConfig config;
 
     public SopObjective(SopConfig config) {
+        super("sop", TERM, LABELS, LABEL, "sentence_order_labels", CONVENTION);
         this.config = requireNonNull(config, "config is null");
     }
 
     public SopConfig config() {
         return config;
-    }
-
-    @Override
-    public String name() {
-        return "sop";
-    }
-
-    @Override
-    public AttentionKind attention() {
-        return AttentionKind.BIDIRECTIONAL;
     }
 
     @Override
@@ -64,13 +47,9 @@ public final class SopObjective implements Objective {
 
     @Override
     public void prepare(ExampleFeatures features, Tokenizer tokenizer, RandomSource random) {
-        Example e = features.example();
-        if (e.pairLabel() != 0 && e.pairLabel() != 1) {
-            throw new IllegalStateException("objective 'sop' needs sentence-pair examples with a label 0 or 1; example "
-                    + e.index() + " has pair label " + e.pairLabel() + " (was it laid out as packed blocks?)");
-        }
+        Example e = pair(features);
         if (e.pairLabel() == 1) {
-            features.putScalar(LABEL, Layers.IGNORE_INDEX);
+            features.putScalar(LABEL, Targets.IGNORE);
             return;
         }
         boolean swap = random.fork("sop").nextDouble() < config.swapProbability();
@@ -113,32 +92,6 @@ public final class SopObjective implements Objective {
         System.arraycopy(e.tokens(), from, tokens, to, length);
         System.arraycopy(e.special(), from, special, to, length);
         System.arraycopy(e.wordStarts(), from, starts, to, length);
-    }
-
-    @Override
-    public void collate(List<ExampleFeatures> examples, int sequenceLength, BatchBuilder batch) {
-        PairHead.collate(examples, LABEL, LABELS, TERM, batch);
-    }
-
-    @Override
-    public List<LossTerm> buildLoss(ModelContext model) {
-        return List.of(PairHead.loss(model, LABELS, TERM));
-    }
-
-    @Override
-    public Map<String, Tensor> buildInference(ModelContext model) {
-        return Map.of(PairHead.OUTPUT, PairHead.logits(model));
-    }
-
-    /** {@code sentence_order_loss} and {@code sentence_order_accuracy}, over the pairs that have an order. */
-    @Override
-    public Map<String, Double> metrics(String term, Map<String, Double> sums) {
-        return PairHead.metrics("sop", TERM, term, sums);
-    }
-
-    @Override
-    public Map<String, String> exportMetadata() {
-        return Map.of("sentence_order_labels", CONVENTION);
     }
 
     @Override

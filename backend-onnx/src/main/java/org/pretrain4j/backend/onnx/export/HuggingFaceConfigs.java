@@ -1,15 +1,16 @@
 package org.pretrain4j.backend.onnx.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.pretrain4j.nn.TransformerConfig;
+import org.pretrain4j.spi.ExportRequest;
 import org.pretrain4j.text.SpecialTokens;
 import org.pretrain4j.text.Tokenizer;
 import org.pretrain4j.text.Tokenizers;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** The Hugging Face JSON files of an export, with the keys transformers.js reads (see EXPORT.md). */
 final class HuggingFaceConfigs {

@@ -10,6 +10,7 @@ import org.pretrain4j.nn.TransformerConfig;
 import org.pretrain4j.pretrained.HuggingFaceArchitecture;
 import org.pretrain4j.pretrained.HuggingFaceKeys;
 import org.pretrain4j.spi.AttentionKind;
+import org.pretrain4j.spi.ExportRequest;
 import org.pretrain4j.weights.SafetensorsWriter;
 
 /**

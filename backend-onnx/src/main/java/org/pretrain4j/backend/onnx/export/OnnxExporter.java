@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,6 +35,8 @@ import org.pretrain4j.graph.Program;
 import org.pretrain4j.graph.Tensor;
 import org.pretrain4j.nn.TransformerConfig;
 import org.pretrain4j.spi.AttentionKind;
+import org.pretrain4j.spi.ExportFolder;
+import org.pretrain4j.spi.ExportRequest;
 import org.pretrain4j.text.SpecialTokens;
 import org.pretrain4j.text.Tokenizer;
 import org.tribuo.ONNXExportable;
@@ -42,12 +45,10 @@ import org.tribuo.ONNXExportable;
  * Writes an export folder as {@code EXPORT.md} describes: {@code onnx/model.onnx} (and
  * {@code onnx/encoder.onnx} for encoders) with the weights inside as float32 initializers, opset 17
  * and IR version 8, plus {@code config.json}, {@code tokenizer.json}, {@code tokenizer_config.json},
- * {@code generation_config.json} (decoders) and {@code pretrain4j.json}. Everything is written to a
- * temporary sibling folder {@code .NAME.partial-PID-N} first, so a failure leaves the target as it
- * was. A new target is that folder renamed; over an earlier export only the files an export writes
- * ({@link #OWN_FILES}) are renamed in one by one and a user's other files (a model card, a
- * quantized model) are left alone. A partial folder left by a killed exporter is deleted by the
- * next export beside it.
+ * {@code generation_config.json} (decoders) and {@code pretrain4j.json}. {@link #export} writes a
+ * whole folder through {@link ExportFolder} (a temporary sibling folder first, so a failure leaves
+ * the target as it was; over an earlier export only {@link #OWN_FILES} are replaced, a user's other
+ * files stay); {@link #writeInto} adds the files to a folder that other export formats share.
  */
 public final class OnnxExporter {
     /** The symbolic name of dim 0 of every input and output. */
@@ -55,12 +56,11 @@ public final class OnnxExporter {
     /** Metadata key of the run configuration JSON. */
     public static final String CONFIG_METADATA = "pretrain4j.run_configuration";
 
-    /** Every file an export may write, relative to its folder: the only files a new export replaces or removes. */
+    /** Every file an export of the {@code onnx} and {@code safetensors} formats may write, relative to its folder. */
     public static final List<String> OWN_FILES = List.of("onnx/model.onnx", "onnx/encoder.onnx", "model.safetensors",
             "tokenizer.json", "tokenizer_config.json", "generation_config.json", "config.json", "pretrain4j.json");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final String PARTIAL = ".partial-";
 
     private OnnxExporter() {}
 
@@ -77,41 +77,34 @@ public final class OnnxExporter {
         Path target = requireNonNull(directory, "directory is null").toAbsolutePath().normalize();
         boolean decoder = request.config().attention() == AttentionKind.CAUSAL;
         validate(request, decoder);
+        ExportProvenance provenance = provenance(request, decoder);
+        List<Path> written = ExportFolder.write(target, OWN_FILES, temp -> writeAll(request, decoder, provenance, temp));
+        return new ExportResult(target, written, provenance);
+    }
 
-        Path parent = target.getParent();
-        try {
-            Files.createDirectories(parent);
-        } catch (IOException e) {
-            throw new IOException("cannot create the export folder's parent " + parent + ": " + org.pretrain4j.train.IoFailures.describe(e), e);
+    /**
+     * Writes the ONNX files into {@code directory}, an existing folder another export format may
+     * have started: the shared Hugging Face files ({@code config.json}, the tokenizer files) only
+     * where they are absent. The entry of {@link OnnxExportFormat}.
+     */
+    public static List<Path> writeInto(ExportRequest request, Path directory) throws IOException {
+        requireNonNull(request, "request is null");
+        requireNonNull(directory, "directory is null");
+        boolean decoder = request.config().attention() == AttentionKind.CAUSAL;
+        validate(request, decoder);
+        return writeAll(request, decoder, provenance(request, decoder), directory);
+    }
+
+    /** The files an export of {@code request} holds, relative to the folder. */
+    static List<String> files(ExportRequest request) {
+        List<String> files = new ArrayList<>();
+        files.add("onnx/model.onnx");
+        if (request.encoder() != null) {
+            files.add("onnx/encoder.onnx");
         }
-        if (!Files.isWritable(parent)) {
-            throw new AccessDeniedException(parent.toString(), null, "cannot write the export " + target + ": " + parent + " is not writable");
-        }
-        if (Files.exists(target) && !Files.isDirectory(target)) {
-            throw new IOException("cannot write the export to " + target + ": it exists and is not a folder");
-        }
-        removeAbandonedPartials(parent, target.getFileName().toString());
-        Path temp;
-        try {
-            // Not createTempDirectory: its mode 0700 would become the export folder's.
-            temp = Files.createDirectory(parent.resolve("." + target.getFileName() + PARTIAL + ProcessHandle.current().pid() + "-"
-                    + System.nanoTime()));
-        } catch (IOException e) {
-            throw new IOException("cannot write the export to " + target + ": " + org.pretrain4j.train.IoFailures.describe(e), e);
-        }
-        try {
-            ExportProvenance provenance = provenance(request, decoder);
-            List<Path> files = writeAll(request, decoder, provenance, temp);
-            replace(temp, target);
-            List<Path> written = files.stream().map(f -> target.resolve(temp.relativize(f))).toList();
-            return new ExportResult(target, written, provenance);
-        } catch (IOException | RuntimeException e) {
-            deleteTree(temp);
-            if (e instanceof IOException io) {
-                throw new IOException("cannot write the export to " + target + ": " + org.pretrain4j.train.IoFailures.describe(io), io);
-            }
-            throw e;
-        }
+        files.addAll(HuggingFaceFolder.files(request));
+        files.add("pretrain4j.json");
+        return files;
     }
 
     private static List<Path> writeAll(ExportRequest request, boolean decoder, ExportProvenance provenance, Path dir) throws IOException {
@@ -123,17 +116,7 @@ public final class OnnxExporter {
         if (request.encoder() != null) {
             files.add(writeModel(request.encoder(), request, metadata, "encoder", onnx.resolve("encoder.onnx"), decoder));
         }
-        Path tokenizerJson = dir.resolve("tokenizer.json");
-        request.tokenizer().save(tokenizerJson);
-        files.add(tokenizerJson);
-        JsonNode tokenizerTree = JSON.readTree(tokenizerJson.toFile());
-
-        files.add(writeJson(dir.resolve("config.json"), HuggingFaceConfigs.modelConfig(request, decoder, hasNsp(request))));
-        files.add(HuggingFaceWeightsExport.write(request, dir));
-        files.add(writeJson(dir.resolve("tokenizer_config.json"), HuggingFaceConfigs.tokenizerConfig(request, decoder, tokenizerTree)));
-        if (decoder) {
-            files.add(writeJson(dir.resolve("generation_config.json"), HuggingFaceConfigs.generationConfig(request)));
-        }
+        files.addAll(HuggingFaceFolder.writeShared(request, dir));
         files.add(writeJson(dir.resolve("pretrain4j.json"), pretrain4jJson(request, provenance, metadata, decoder)));
         return files;
     }
@@ -300,97 +283,6 @@ public final class OnnxExporter {
     private static Path writeJson(Path file, JsonNode node) throws IOException {
         Files.writeString(file, JSON.writeValueAsString(node) + "\n", StandardCharsets.UTF_8);
         return file;
-    }
-
-    /**
-     * Puts the written files into {@code target}: a new folder is the temporary one renamed; in an
-     * existing one each file is renamed over its namesake, then the export's own files that this
-     * export did not write (an encoder graph from an earlier encoder export) are removed. Nothing
-     * else in the folder is touched.
-     */
-    private static void replace(Path temp, Path target) throws IOException {
-        if (!Files.exists(target)) {
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target);
-            }
-            return;
-        }
-        List<String> written = new ArrayList<>();
-        for (String own : OWN_FILES) {
-            if (Files.isRegularFile(temp.resolve(own))) {
-                written.add(own);
-            }
-        }
-        try (Stream<Path> walk = Files.walk(temp)) {
-            for (Path file : walk.filter(Files::isRegularFile).toList()) {
-                String relative = temp.relativize(file).toString().replace(java.io.File.separatorChar, '/');
-                if (!written.contains(relative)) {
-                    throw new IOException("internal error: the export wrote " + relative + ", which is not in OnnxExporter.OWN_FILES");
-                }
-            }
-        }
-        boolean earlierExport = Files.isRegularFile(target.resolve("pretrain4j.json"));
-        for (String own : written) {
-            Path to = target.resolve(own);
-            Files.createDirectories(to.getParent());
-            try {
-                Files.move(temp.resolve(own), to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp.resolve(own), to, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        if (earlierExport) {
-            for (String own : OWN_FILES) {
-                if (!written.contains(own)) {
-                    Files.deleteIfExists(target.resolve(own));
-                }
-            }
-        }
-        deleteTree(temp);
-    }
-
-    /**
-     * Deletes the {@code .NAME.partial-PID-N} folders beside an export whose process is gone (an
-     * exporter killed mid-write); those of live processes, exporting right now, are left alone.
-     */
-    static void removeAbandonedPartials(Path parent, String name) {
-        String prefix = "." + name + PARTIAL;
-        try (Stream<Path> siblings = Files.list(parent)) {
-            for (Path p : siblings.filter(p -> p.getFileName().toString().startsWith(prefix) && Files.isDirectory(p)).toList()) {
-                String rest = p.getFileName().toString().substring(prefix.length());
-                int dash = rest.indexOf('-');
-                long pid;
-                try {
-                    pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
-                } catch (NumberFormatException e) {
-                    pid = -1; // an older version's random suffix: its writer is long gone
-                }
-                if (pid < 0 || !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                    deleteTree(p);
-                }
-            }
-        } catch (IOException e) {
-            // Best effort: a leftover partial folder is hidden and harmless.
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // Best effort: the partial folder is hidden and named as such.
-        }
     }
 
     static String libraryVersion() {

@@ -20,6 +20,7 @@ import org.pretrain4j.graph.Tensor;
 import org.pretrain4j.nn.TransformerConfig;
 import org.pretrain4j.objective.Objectives;
 import org.pretrain4j.spi.AttentionKind;
+import org.pretrain4j.spi.ExportRequest;
 import org.pretrain4j.spi.Objective;
 import org.pretrain4j.testkit.FakePairObjective;
 import org.pretrain4j.testkit.FakeTokenObjective;

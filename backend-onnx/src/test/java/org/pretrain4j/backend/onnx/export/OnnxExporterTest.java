@@ -28,6 +28,7 @@ import org.pretrain4j.backend.onnx.OnnxConfig;
 import org.pretrain4j.graph.Executable;
 import org.pretrain4j.graph.GraphException;
 import org.pretrain4j.graph.HostTensor;
+import org.pretrain4j.spi.ExportRequest;
 import org.tribuo.ONNXExportable;
 
 /** The export folder's files, ONNX structure and metadata, parity with the backend, and failure behaviour. */

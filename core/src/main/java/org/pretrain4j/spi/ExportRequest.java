@@ -1,7 +1,8 @@
-package org.pretrain4j.backend.onnx.export;
+package org.pretrain4j.spi;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.pretrain4j.graph.HostTensor;
@@ -10,7 +11,9 @@ import org.pretrain4j.nn.TransformerConfig;
 import org.pretrain4j.text.Tokenizer;
 
 /**
- * Everything an export needs.
+ * Everything an export needs: the inference programs, the trained values, the model and tokenizer
+ * they were trained with, and what the objective and the run want recorded. Every {@link ExportFormat}
+ * gets the same request.
  *
  * @param model the inference program for {@code onnx/model.onnx} (encoder: {@code logits} and maybe
  *     {@code seq_relationship_logits}; decoder: {@code logits} and {@code present.*} with the KV cache)
@@ -32,7 +35,7 @@ public record ExportRequest(Program model, Program encoder, Map<String, HostTens
         requireNonNull(tokenizer, "tokenizer is null");
         requireNonNull(objective, "objective is null");
         objectiveMetadata = Map.copyOf(requireNonNull(objectiveMetadata, "objectiveMetadata is null"));
-        state = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(state));
+        state = Collections.unmodifiableMap(new LinkedHashMap<>(state));
         runConfiguration = runConfiguration == null || runConfiguration.isBlank() ? "{}" : runConfiguration;
     }
 }
