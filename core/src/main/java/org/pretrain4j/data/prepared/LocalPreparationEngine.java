@@ -9,7 +9,9 @@ import org.pretrain4j.data.CorpusException;
 import org.pretrain4j.data.CorpusFormat;
 import org.pretrain4j.data.CorpusOptions;
 import org.pretrain4j.data.SampleCorpus;
+import org.pretrain4j.text.BpeTrainer;
 import org.pretrain4j.text.Tokenizer;
+import org.pretrain4j.text.WordPieceTrainer;
 import org.pretrain4j.text.Tokenizers;
 
 /** The built-in {@code local} engine: {@link DatasetPreparation} on this machine's cores. */
@@ -24,6 +26,14 @@ public final class LocalPreparationEngine implements PreparationEngine {
         Corpus corpus = corpus(request);
         Tokenizer tokenizer = tokenizer(request.tokenizer());
         return DatasetPreparation.prepare(corpus, tokenizer, Path.of(request.output()), request.maxShardBytes(), t -> {});
+    }
+
+    @Override
+    public Tokenizer trainTokenizer(TokenizerTrainingRequest request) {
+        Corpus corpus = corpus(new PreparationRequest(request.input(), request.format(), request.textField(), Path.of("unused"), "unused", 1,
+                request.options()));
+        return request.type().equals("bpe") ? BpeTrainer.train(corpus.sentences(), request.bpeOptions())
+                : WordPieceTrainer.train(corpus.sentences(), request.wordPieceOptions());
     }
 
     /** The corpus of a request as every pretrain4j reader opens it (the built-in sample when input is null). */
