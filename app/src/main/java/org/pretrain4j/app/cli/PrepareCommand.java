@@ -65,9 +65,10 @@ final class PrepareCommand implements Callable<Integer> {
         if (shardMiB < 1) {
             throw UserException.usage("--shard-size: must be at least 1 MiB, got " + shardMiB);
         }
+        long splitBytes = splitBytes(splitMiB);
         PreparationEngine chosen = engine(engine, Thread.currentThread().getContextClassLoader());
         PreparationRequest request = new PreparationRequest(corpus, corpusFormat, textField, tokenizer, out, shardMiB << 20,
-                Map.of("master", master, "split-bytes", String.valueOf(splitBytes(splitMiB))));
+                Map.of("master", master, "split-bytes", String.valueOf(splitBytes)));
         long start = System.nanoTime();
         DatasetManifest m;
         try {
