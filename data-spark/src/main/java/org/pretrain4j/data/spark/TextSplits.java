@@ -127,10 +127,10 @@ final class TextSplits {
         file.seek(offset - 1);
         // Not closed: closing it would close the file, which the caller still reads.
         InputStream in = new BufferedInputStream(file, 1 << 16);
-        long position = offset - 1;
+        long next = offset - 1; // the offset of the next byte read
         int b;
         while ((b = in.read()) >= 0) {
-            position++;
+            next++;
             if (b == '\n') {
                 break;
             }
@@ -138,16 +138,15 @@ final class TextSplits {
         if (b < 0) {
             return length;
         }
-        long lineStart = position + 1;
         if (!blankLines) {
-            return lineStart;
+            return next;
         }
         BlankLine line = new BlankLine();
         while ((b = in.read()) >= 0) {
-            position++;
+            next++;
             if (b == '\n') {
                 if (line.blank()) {
-                    return position + 1;
+                    return next;
                 }
                 line = new BlankLine();
             } else {
