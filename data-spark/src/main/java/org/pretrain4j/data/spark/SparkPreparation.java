@@ -47,7 +47,9 @@ import org.pretrain4j.text.Tokenizer;
  *
  * <p>On a cluster: {@code spark-submit --class org.pretrain4j.data.spark.SparkPreparation
  * data-spark.jar --corpus PATH --tokenizer FILE --output DIR [--corpus-format F] [--text-field F]
- * [--shard-size MIB]}, with core's jar in {@code --jars}.
+ * [--shard-size MIB] [--split-size MIB]}, with core's jar in {@code --jars}. Uncompressed text files larger
+ * than the split size (engine option {@code split-bytes}, default 128 MiB) are read by several tasks,
+ * split at document boundaries ({@link TextSplits}).
  */
 public final class SparkPreparation {
     /** Partitions per core for text files: enough to balance uneven files, few enough to keep shards large. */
