@@ -54,10 +54,18 @@ final class OnnxLoweringTest {
         OnnxMl.ModelProto model = OnnxLowering.lower(dense(new Graph(), true), OnnxLowering.Options.training("t")).model();
         Map<String, Integer> ops = opCounts(model);
         assertThat(ops.get("Gemm")).isEqualTo(1);
-        // The forward LayerNorm also gives the backward its mean and 1/std: no second one, no ReduceMean of x.
-        assertThat(ops.get("LayerNormalization")).isEqualTo(1);
-        OnnxMl.NodeProto ln = model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("LayerNormalization")).findFirst().orElseThrow();
-        assertThat(ln.getOutputCount()).isEqualTo(3);
+        // Training graphs compose LayerNorm (ONNX Runtime 1.29's kernel is several times slower), and
+        // the backward reads the forward's values: one mean of x, one centring, one normalised x.
+        assertThat(ops).doesNotContainKey("LayerNormalization");
+        List<OnnxMl.NodeProto> nodes = model.getGraph().getNodeList();
+        // x: the input of the forward's first mean (the LayerNorm's input).
+        String x = nodes.stream().filter(n -> n.getOpType().equals("ReduceMean")).findFirst().orElseThrow().getInput(0);
+        assertThat(nodes.stream().filter(n -> n.getOpType().equals("ReduceMean") && n.getInput(0).equals(x))).hasSize(1);
+        List<OnnxMl.NodeProto> centring = nodes.stream().filter(n -> n.getOpType().equals("Sub") && n.getInput(0).equals(x)).toList();
+        assertThat(centring).hasSize(1);
+        String centred = centring.get(0).getOutput(0);
+        assertThat(nodes.stream().filter(n -> n.getOpType().equals("Mul") && n.getInputList().contains(centred)
+                && !n.getInput(0).equals(n.getInput(1)))).hasSize(1);
         assertThat(ops.get("Split")).isEqualTo(1);
         // The loss's own sum only: the gradients' sums over rows (LayerNorm gamma) are MatMuls with ones.
         assertThat(ops.get("ReduceSum")).isEqualTo(1);
@@ -73,7 +81,7 @@ final class OnnxLoweringTest {
         }
         OnnxMl.ModelProto model = OnnxLowering.lower(program, new OnnxLowering.Options(values, false, Map.of(), Map.of(), "e")).model();
         Map<String, Integer> ops = opCounts(model);
-        assertThat(ops).containsKeys("MatMul", "Add").doesNotContainKey("Gemm");
+        assertThat(ops).containsKeys("MatMul", "Add", "LayerNormalization").doesNotContainKey("Gemm");
         assertThat(model.getGraph().getNodeList()).allSatisfy(n -> assertThat(n.getDomain()).isEmpty());
     }
 }

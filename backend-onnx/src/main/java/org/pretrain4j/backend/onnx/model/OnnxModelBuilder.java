@@ -34,6 +34,10 @@ public final class OnnxModelBuilder {
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private final Set<String> names = new HashSet<>();
     private final Map<String, String> constantCache = new HashMap<>();
+    /** Outputs of the single-output nodes added by {@link #node}, by op, inputs and attributes. */
+    private final Map<String, String> nodeCache = new HashMap<>();
+    private static final java.util.Set<String> RANDOM_OPS = java.util.Set.of("RandomNormal", "RandomUniform",
+            "RandomNormalLike", "RandomUniformLike", "Bernoulli", "Multinomial", "Dropout");
     private final Map<String, Integer> counters = new HashMap<>();
     private static final String PRODUCER_NAME = "pretrain4j";
 
@@ -117,10 +121,30 @@ public final class OnnxModelBuilder {
         return constant(HostTensor.scalar(value));
     }
 
-    /** Adds a node of the default domain whose single output gets a fresh name; returns that name. */
+    /**
+     * Adds a node of the default domain whose single output gets a fresh name; returns that name. A
+     * node with the same op, inputs and attributes as an earlier one of this method is not added
+     * again: its output is returned (common subexpressions, e.g. a gradient recomputing a value of
+     * the forward pass from the same inputs, are one node). Random ops are always added.
+     */
     public String node(String opType, List<String> inputs, OnnxMl.AttributeProto... attributes) {
+        String key = null;
+        if (!RANDOM_OPS.contains(opType)) {
+            StringBuilder k = new StringBuilder(opType).append('\u0000').append(String.join("\u0001", inputs));
+            for (OnnxMl.AttributeProto a : attributes) {
+                k.append('\u0000').append(java.util.Base64.getEncoder().encodeToString(a.toByteArray()));
+            }
+            key = k.toString();
+            String existing = nodeCache.get(key);
+            if (existing != null) {
+                return existing;
+            }
+        }
         String out = freshName(opType);
         addNode("", opType, inputs, List.of(out), attributes);
+        if (key != null) {
+            nodeCache.put(key, out);
+        }
         return out;
     }
 
