@@ -207,6 +207,10 @@ final class PrepareCommandTest {
                 "--output", out.toString());
         assertThat(type.exitCode()).isEqualTo(2);
         assertThat(type.err()).contains("--type: 'unigram' is not wordpiece or bpe");
+        CommandRun format = CommandRun.of("tokenizer", "train", "--engine", "spark", "--corpus-format", "csv", "--corpus", corpus.toString(),
+                "--output", out.toString());
+        assertThat(format.exitCode()).isEqualTo(2);
+        assertThat(format.err()).contains("--corpus-format: unknown format 'csv'");
         CommandRun prepareSplit = CommandRun.of("prepare", "--engine", "spark", "--split-size", "-3", "--corpus", corpus.toString(),
                 "--tokenizer", tokenizer.toString(), "--output", temp.resolve("never-split").toString());
         assertThat(prepareSplit.exitCode()).isEqualTo(2);

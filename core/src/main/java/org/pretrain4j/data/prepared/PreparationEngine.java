@@ -3,9 +3,10 @@ package org.pretrain4j.data.prepared;
 import org.pretrain4j.text.Tokenizer;
 
 /**
- * Where {@code prepare} and {@code tokenizer train --engine} run: {@code local} (this machine, built in) or an engine found with
- * {@link java.util.ServiceLoader} such as data-spark's {@code spark}. Every engine writes the same
- * shards and manifest for the same input, apart from how documents are split into shards.
+ * Where {@code prepare} and {@code tokenizer train --engine} run: {@code local} (this machine, built
+ * in) or an engine found with {@link java.util.ServiceLoader} such as data-spark's {@code spark}.
+ * Every engine writes the same shards and manifest for the same input, apart from how documents are
+ * split into shards, and the same tokenizer.json.
  * Implementations are stateless and thread-safe.
  */
 public interface PreparationEngine {

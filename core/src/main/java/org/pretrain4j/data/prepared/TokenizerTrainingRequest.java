@@ -3,6 +3,7 @@ package org.pretrain4j.data.prepared;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Map;
+import org.pretrain4j.data.CorpusFormat;
 import org.pretrain4j.text.BpeTrainer;
 import org.pretrain4j.text.WordPieceTrainer;
 
@@ -22,6 +23,14 @@ public record TokenizerTrainingRequest(String input, String format, String textF
         requireNonNull(type, "type is null");
         if (!type.equals("wordpiece") && !type.equals("bpe")) {
             throw new IllegalArgumentException("--type: '" + type + "' is not wordpiece or bpe");
+        }
+        if (!format.equals("auto") && !format.equals("parquet")) {
+            try {
+                CorpusFormat.parse(format);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--corpus-format: unknown format '" + format
+                        + "'; choose one of auto, bert, text, jsonl, europarl, or parquet for engines that read it", e);
+            }
         }
         if (vocabSize < 1) {
             throw new IllegalArgumentException("--vocab-size: must be positive, got " + vocabSize);
