@@ -92,6 +92,11 @@ public final class PreTraining {
         return runs.evaluate(runDirectory, null, properties);
     }
 
+    /** Held-out metrics of the kept checkpoint of {@code step}, with {@code properties} over the run's (this evaluation only). */
+    public Map<String, Double> evaluate(long step, Map<String, String> properties) {
+        return runs.evaluate(runDirectory, null, properties, step);
+    }
+
     /** Exports the newest checkpoint into {@code directory}; returns it. */
     public Path export(Path directory) {
         return runs.export(runDirectory, directory);

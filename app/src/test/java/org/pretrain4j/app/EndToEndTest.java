@@ -105,6 +105,21 @@ final class EndToEndTest {
     }
 
     @Test
+    void evaluateStepScoresAnOlderKeptCheckpointAndNamesTheKeptStepsWhenThereIsNone() throws Exception {
+        JsonNode newest = JSON.readTree(CommandRun.of("evaluate", "--run-dir", encoderRun.toString(), "--json").out());
+        CommandRun r = CommandRun.of("evaluate", "--run-dir", encoderRun.toString(), "--json", "--step", "3");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode older = JSON.readTree(r.out());
+        assertThat(older.path("step").asInt()).isEqualTo(3);
+        assertThat(older.path("masked_lm_loss").asDouble()).isNotEqualTo(newest.path("masked_lm_loss").asDouble());
+
+        CommandRun missing = CommandRun.of("evaluate", "--run-dir", encoderRun.toString(), "--step", "4");
+        assertThat(missing.exitCode()).isNotZero();
+        assertThat(missing.err()).contains("No checkpoint of step 4").contains("kept steps: 3, 6");
+    }
+
+    @Test
     void evaluateTakesObjectivePropertiesForThisEvaluationOnly() throws Exception {
         Path config = encoderRun.resolve("run-config.json");
         byte[] before = java.nio.file.Files.readAllBytes(config);

@@ -310,7 +310,15 @@ public final class Autodiff {
         if (wants(y, 1)) {
             Dim k = a.shape().dim(-1);
             Dim n = dy.shape().dim(-1);
-            if (b.rank() == 2 && a.rank() > 2 && k.isFixed() && n.isFixed()) {
+            Tensor w = b.op() instanceof Op.Transpose t && b.rank() == 2 && t.permutation().equals(List.of(1, 0))
+                    ? b.inputs().get(0) : null;
+            if (w != null && w.dtype() == DType.FLOAT32 && dependsOnWrt[w.id()] && k.isFixed() && n.isFixed()) {
+                // x transpose(W), as a tied decoder: W's gradient as dy^T x, [n, rows] x [rows, k], instead of
+                // (x^T dy) and a transpose of the [k, n] result (a copy of the whole table).
+                Tensor rowsA = a.rank() == 2 ? a : g.reshape(a, -1, k.size());
+                Tensor rowsDy = dy.rank() == 2 ? dy : g.reshape(dy, -1, n.size());
+                accumulate(w, g.matmul(g.transposeLastTwo(rowsDy), rowsA));
+            } else if (b.rank() == 2 && a.rank() > 2 && k.isFixed() && n.isFixed()) {
                 // A shared weight under batched rows: one [k, rows] x [rows, n] product instead of a batch and a sum.
                 Tensor rowsA = g.reshape(a, -1, k.size());
                 Tensor rowsDy = g.reshape(dy, -1, n.size());

@@ -154,8 +154,24 @@ public final class Trainer {
 
     /** Evaluates the newest checkpoint's parameters on the held-out split (for an {@code evaluate} command). */
     public EvalRecord evaluateNewestCheckpoint() {
-        Checkpoint checkpoint = store.loadNewest(fallBackToOlderCheckpoint, this::message)
-                .orElseThrow(() -> new TrainingException("No checkpoint to evaluate in " + store.directory()));
+        return evaluate(store.loadNewest(fallBackToOlderCheckpoint, this::message)
+                .orElseThrow(() -> new TrainingException("No checkpoint to evaluate in " + store.directory())));
+    }
+
+    /**
+     * Held-out evaluation of the kept checkpoint of {@code step}; a step with no checkpoint fails
+     * naming the steps that have one.
+     */
+    public EvalRecord evaluateCheckpoint(long step) {
+        List<Path> kept = store.list();
+        Path match = kept.stream().filter(p -> CheckpointStore.stepOf(p) == step).findFirst()
+                .orElseThrow(() -> new TrainingException("No checkpoint of step " + step + " in " + store.directory()
+                        + "; kept steps: " + (kept.isEmpty() ? "none" : kept.stream().map(p -> Long.toString(CheckpointStore.stepOf(p)))
+                        .collect(java.util.stream.Collectors.joining(", ")))));
+        return evaluate(store.load(match));
+    }
+
+    private EvalRecord evaluate(Checkpoint checkpoint) {
         Program program = programs.evaluation()
                 .orElseThrow(() -> new TrainingException("No evaluation program was given"));
         if (evalData == null) {

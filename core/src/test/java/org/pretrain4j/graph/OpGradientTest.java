@@ -179,6 +179,18 @@ final class OpGradientTest {
     }
 
     @Test
+    void matmulWithTransposedWeightAsATiedDecoder() {
+        // E is read as rows (an embedding) and as transpose(E) (the decoder): both paths reach its gradient.
+        for (long[] rows : new long[][] {{6, 4}, {2, 3, 4}}) {
+            Case c = new Case();
+            Tensor e = c.input("e", false, 5, 4);
+            Tensor x = c.input("x", false, rows);
+            Tensor logits = c.g.matmul(c.g.add(x, c.g.reduceSum(e, true, 0)), c.g.transpose(e, 1, 0));
+            c.check(logits);
+        }
+    }
+
+    @Test
     void layoutOps() {
         Case t = new Case();
         t.check(t.g.transpose(t.input("x", false, 2, 3, 4), 2, 0, 1));

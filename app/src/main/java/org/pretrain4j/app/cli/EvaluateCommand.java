@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 /** Evaluates the last checkpoint of a run on its held-out split. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Evaluate a run's last checkpoint on its whole held-out split (e.g. masked_lm_accuracy, next_sentence_accuracy).")
+        description = "Evaluate a run's last checkpoint (or that of --step) on its whole held-out split (e.g. masked_lm_accuracy, "
+                + "next_sentence_accuracy).")
 final class EvaluateCommand implements Callable<Integer> {
     private final RunService runs;
     private final Output output;
@@ -23,6 +24,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--batches", description = "Evaluate at most this many held-out batches (default: all).")
     Integer batches;
+
+    @Option(names = "--step", paramLabel = "N", description = "Evaluate the kept checkpoint of step N instead of the newest.")
+    Long step;
 
     @Option(names = "--json", description = "Print the metrics as one JSON object.")
     boolean json;
@@ -40,7 +44,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Double> metrics = new TreeMap<>(runs.evaluate(runDir, batches, properties));
+        Map<String, Double> metrics = new TreeMap<>(runs.evaluate(runDir, batches, properties, step));
         if (json) {
             output.out().println(Json.write(metrics));
         } else {

@@ -29,9 +29,14 @@ final class RunEvaluation {
 
     /** Metrics of the newest checkpoint over {@code batches} held-out batches (null: all), with the run's configuration as given. */
     Map<String, Double> evaluate(RunConfig config, Path dir, Integer batches) {
+        return evaluate(config, dir, batches, null);
+    }
+
+    /** As {@link #evaluate(RunConfig, Path, Integer)}, of the checkpoint of {@code step} (null: the newest). */
+    Map<String, Double> evaluate(RunConfig config, Path dir, Integer batches, Long step) {
         Setup setup = setups.setup(config, dir, false);
         TrainerConfig trainer = TrainerSettings.trainerConfig(config).toBuilder().evalBatches(batches == null ? 0 : batches).build();
-        EvalRecord record = lifecycle.evaluateNewest(setup, trainer);
+        EvalRecord record = lifecycle.evaluate(setup, trainer, step);
         Map<String, Double> metrics = new TreeMap<>(record.metrics());
         metrics.put("loss", record.loss());
         record.termLosses().forEach((term, loss) -> metrics.putIfAbsent(term + "_loss", loss));

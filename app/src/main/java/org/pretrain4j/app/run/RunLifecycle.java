@@ -70,9 +70,15 @@ final class RunLifecycle {
 
     /** Evaluates the newest checkpoint with {@code trainerConfig}'s evaluation settings; writes nothing into the run folder. */
     EvalRecord evaluateNewest(Setup setup, TrainerConfig trainerConfig) {
+        return evaluate(setup, trainerConfig, null);
+    }
+
+    /** Held-out evaluation of the checkpoint of {@code step}, or of the newest one when {@code step} is null. */
+    EvalRecord evaluate(Setup setup, TrainerConfig trainerConfig, Long step) {
         try (Backend backend = setups.backend(setup.config())) {
             Trainer t = trainer(setup, trainerConfig, backend, List.of(), false, false);
-            return RunFolders.translate(t::evaluateNewestCheckpoint, setup.runDirectory());
+            return RunFolders.translate(step == null ? t::evaluateNewestCheckpoint : () -> t.evaluateCheckpoint(step),
+                    setup.runDirectory());
         }
     }
 

@@ -145,10 +145,18 @@ public class RunService {
      * trained at another masking rate at BERT's); the run folder is not changed.
      */
     public Map<String, Double> evaluate(Path runDirectory, Integer batches, Map<String, String> properties) {
+        return evaluate(runDirectory, batches, properties, null);
+    }
+
+    /**
+     * As {@link #evaluate(Path, Integer, Map)}, of the kept checkpoint of {@code step} (null: the
+     * newest); a step without a checkpoint fails naming the kept steps.
+     */
+    public Map<String, Double> evaluate(Path runDirectory, Integer batches, Map<String, String> properties, Long step) {
         Path dir = RunFolders.existingRun(runDirectory);
         try (RunLock lock = lock(dir, "evaluate")) {
             RunConfig config = ConfigFiles.load(dir.resolve(ConfigFiles.RUN_CONFIG)).withProperties(properties);
-            return evaluation.evaluate(config, dir, batches);
+            return evaluation.evaluate(config, dir, batches, step);
         }
     }
 

@@ -620,7 +620,14 @@ public final class OnnxLowering {
         long n = product.inputs().get(1).shape().dim(1).size();
         String xs = in(product, 0);
         String rows = builder.node("Reshape", List.of(xs, builder.longs(-1, k)), attr("allowzero", 0L));
-        String y = builder.node("Gemm", List.of(rows, in(product, 1), names.get(bias.id())));
+        Tensor w = product.inputs().get(1);
+        String y;
+        if (w.op() instanceof Op.Transpose tr && w.rank() == 2 && tr.permutation().equals(List.of(1, 0))) {
+            // x transpose(E) + b (a tied decoder): Gemm's transB reads E as it is, no transposed copy of the table.
+            y = builder.node("Gemm", List.of(rows, names.get(w.inputs().get(0).id()), names.get(bias.id())), attr("transB", 1L));
+        } else {
+            y = builder.node("Gemm", List.of(rows, in(product, 1), names.get(bias.id())));
+        }
         String shape = denseShapes.computeIfAbsent(List.of(xs, n), key -> {
             String lead = builder.node("Slice", List.of(builder.node("Shape", List.of(xs)), builder.longs(0), builder.longs(-1)));
             return builder.node("Concat", List.of(lead, builder.longs(n)), attr("axis", 0L));

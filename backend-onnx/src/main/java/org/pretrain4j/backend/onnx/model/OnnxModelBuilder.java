@@ -170,8 +170,44 @@ public final class OnnxModelBuilder {
         graph.addNode(node);
     }
 
-    /** The finished model: IR version 8, the imported opsets, metadata properties. */
+    /**
+     * Drops the nodes whose outputs nothing reads (no later node, no graph output), and then the
+     * constant initializers nothing reads: a lowering that rewrites a pattern (a transposed weight
+     * fed to Gemm with transB) leaves the node it no longer needs, which ONNX Runtime would still run.
+     */
+    private void pruneUnused() {
+        java.util.Set<String> live = new java.util.HashSet<>();
+        graph.getOutputList().forEach(o -> live.add(o.getName()));
+        List<OnnxMl.NodeProto> nodes = graph.getNodeList();
+        boolean[] keep = new boolean[nodes.size()];
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            OnnxMl.NodeProto n = nodes.get(i);
+            if (n.getOutputList().stream().anyMatch(live::contains)) {
+                keep[i] = true;
+                live.addAll(n.getInputList());
+            }
+        }
+        List<OnnxMl.NodeProto> kept = new java.util.ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (keep[i]) {
+                kept.add(nodes.get(i));
+            }
+        }
+        if (kept.size() != nodes.size()) {
+            graph.clearNode().addAllNode(kept);
+        }
+        java.util.Set<String> inputs = new java.util.HashSet<>();
+        graph.getInputList().forEach(i -> inputs.add(i.getName()));
+        List<OnnxMl.TensorProto> initializers = graph.getInitializerList();
+        List<OnnxMl.TensorProto> used = initializers.stream().filter(t -> live.contains(t.getName()) || inputs.contains(t.getName())).toList();
+        if (used.size() != initializers.size()) {
+            graph.clearInitializer().addAllInitializer(used);
+        }
+    }
+
+    /** The finished model: IR version 8, the imported opsets, metadata properties; unused nodes pruned. */
     public OnnxMl.ModelProto build() {
+        pruneUnused();
         OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .setProducerName(PRODUCER_NAME)
