@@ -50,6 +50,11 @@ final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--master", defaultValue = "local[*]", paramLabel = "URL", description = "Spark master for --engine spark (default: ${DEFAULT-VALUE}).")
     String master;
 
+    @Option(names = "--split-size", defaultValue = "128", paramLabel = "MIB",
+            description = "--engine spark: uncompressed text files larger than this are read by several tasks, split at document"
+                    + " boundaries (the same documents in the same order); gzip files are one task each (default: ${DEFAULT-VALUE}).")
+    long splitMiB;
+
     @Inject
     PrepareCommand(Output output) {
         this.output = requireNonNull(output, "output is null");
@@ -60,9 +65,10 @@ final class PrepareCommand implements Callable<Integer> {
         if (shardMiB < 1) {
             throw UserException.usage("--shard-size: must be at least 1 MiB, got " + shardMiB);
         }
+        long splitBytes = splitBytes(splitMiB);
         PreparationEngine chosen = engine(engine, Thread.currentThread().getContextClassLoader());
         PreparationRequest request = new PreparationRequest(corpus, corpusFormat, textField, tokenizer, out, shardMiB << 20,
-                Map.of("master", master));
+                Map.of("master", master, "split-bytes", String.valueOf(splitBytes)));
         long start = System.nanoTime();
         DatasetManifest m;
         try {
@@ -78,6 +84,14 @@ final class PrepareCommand implements Callable<Integer> {
         output.out().printf("Train on it with: train --dataset %s%n", out);
         output.out().flush();
         return 0;
+    }
+
+    /** {@code --split-size} in bytes: the engine option {@code split-bytes}; below 1 MiB fails naming the option. */
+    static long splitBytes(long mebibytes) {
+        if (mebibytes < 1 || mebibytes >= 1L << 43) {
+            throw UserException.usage("--split-size: must be at least 1 MiB, got " + mebibytes);
+        }
+        return mebibytes << 20;
     }
 
     /** The engine named {@code name} among those the class loader finds; a miss names the available ones and the jar to add. */

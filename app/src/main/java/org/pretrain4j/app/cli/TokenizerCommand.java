@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pretrain4j.app.TokenizerFiles;
+import org.pretrain4j.app.UserException;
 import org.pretrain4j.app.run.TokenizerTraining;
+import org.pretrain4j.data.prepared.TokenizerTrainingRequest;
 import org.pretrain4j.text.Encoding;
 import org.pretrain4j.text.Tokenizer;
 import picocli.CommandLine.Command;
@@ -63,6 +65,19 @@ final class TokenizerCommand implements Runnable {
         @Option(names = "--output", required = true, paramLabel = "FILE", description = "The tokenizer.json to write.")
         Path out;
 
+        @Option(names = "--engine", defaultValue = "local", paramLabel = "NAME",
+                description = "local (this machine) or spark (count words on Apache Spark: the data-spark module on the class path"
+                        + " or in --plugins); the same tokenizer.json either way (default: ${DEFAULT-VALUE}).")
+        String engine;
+
+        @Option(names = "--master", defaultValue = "local[*]", paramLabel = "URL", description = "Spark master for --engine spark (default: ${DEFAULT-VALUE}).")
+        String master;
+
+        @Option(names = "--split-size", defaultValue = "128", paramLabel = "MIB",
+                description = "--engine spark: uncompressed text files larger than this are read by several tasks, split at"
+                        + " document boundaries; gzip files are one task each (default: ${DEFAULT-VALUE}).")
+        long splitMiB;
+
         @Inject
         Train(TokenizerTraining training, Output output) {
             this.training = requireNonNull(training, "training is null");
@@ -72,7 +87,22 @@ final class TokenizerCommand implements Runnable {
         @Override
         public Integer call() {
             long start = System.nanoTime();
-            Tokenizer tokenizer = training.train(type, vocabSize, corpus, corpusFormat, textField, allLanguages, !noLowercase, out);
+            Tokenizer tokenizer;
+            if (engine.equals("local")) {
+                tokenizer = training.train(type, vocabSize, corpus, corpusFormat, textField, allLanguages, !noLowercase, out);
+            } else {
+                if (allLanguages) {
+                    throw UserException.usage("--all-languages: selects from the built-in sample, which only --engine local reads; give --corpus.");
+                }
+                TokenizerTrainingRequest request;
+                try {
+                    request = new TokenizerTrainingRequest(corpus, corpusFormat, textField, type, vocabSize, !noLowercase,
+                            Map.of("master", master, "split-bytes", String.valueOf(PrepareCommand.splitBytes(splitMiB))));
+                } catch (IllegalArgumentException e) {
+                    throw UserException.usage(e.getMessage() + ".");
+                }
+                tokenizer = training.train(PrepareCommand.engine(engine, Thread.currentThread().getContextClassLoader()), request, out);
+            }
             output.out().printf("Wrote %s: %s, %d tokens, in %.1f s%n", out, tokenizer.kind(), tokenizer.vocabularySize(),
                     (System.nanoTime() - start) / 1e9);
             output.out().flush();

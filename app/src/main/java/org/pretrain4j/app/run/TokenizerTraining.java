@@ -10,6 +10,9 @@ import java.util.HashMap;
 import java.util.Map;
 import org.pretrain4j.app.UserException;
 import org.pretrain4j.app.config.ConfigFiles;
+import org.pretrain4j.data.CorpusException;
+import org.pretrain4j.data.prepared.PreparationEngine;
+import org.pretrain4j.data.prepared.TokenizerTrainingRequest;
 import org.pretrain4j.text.Tokenizer;
 
 /** Trains tokenizers from a corpus for the {@code tokenizer train} command. */
@@ -27,13 +30,7 @@ public final class TokenizerTraining {
         if (!type.equals("wordpiece") && !type.equals("bpe")) {
             throw UserException.usage("--type: '" + type + "' is not wordpiece or bpe.");
         }
-        Path parent = output.toAbsolutePath().getParent();
-        if (Files.isDirectory(output)) {
-            throw UserException.usage("--output: '" + output + "' is a folder; give a file such as tokenizer.json.");
-        }
-        if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
-            throw UserException.usage("--output: cannot create '" + output + "': '" + parent + "' is not a folder.");
-        }
+        checkOutput(output);
         Map<String, Object> settings = new HashMap<>();
         settings.put("corpus", corpus);
         settings.put("corpus-format", corpusFormat);
@@ -42,6 +39,45 @@ public final class TokenizerTraining {
         settings.put("vocab-size", vocabSize);
         var config = ConfigFiles.resolve(null, settings);
         Tokenizer tokenizer = RunData.train(type, vocabSize, data.corpus(config), lowercase);
+        save(tokenizer, output);
+        return tokenizer;
+    }
+
+    /**
+     * Trains the tokenizer {@code request} asks for with {@code engine} (such as data-spark's {@code spark},
+     * which counts words on a cluster) and writes it to {@code output}: the same file as {@link #train} on the same text.
+     */
+    public Tokenizer train(PreparationEngine engine, TokenizerTrainingRequest request, Path output) {
+        requireNonNull(engine, "engine is null");
+        requireNonNull(request, "request is null");
+        checkOutput(output);
+        Tokenizer tokenizer;
+        try {
+            tokenizer = engine.trainTokenizer(request);
+        } catch (UnsupportedOperationException e) {
+            throw UserException.usage("--engine: " + e.getMessage() + ".");
+        } catch (CorpusException e) {
+            throw UserException.usage("--corpus: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // The engine's option errors name the option (--master, --split-size).
+            throw UserException.usage(e.getMessage());
+        }
+        save(tokenizer, output);
+        return tokenizer;
+    }
+
+    private static void checkOutput(Path output) {
+        Path parent = output.toAbsolutePath().getParent();
+        if (Files.isDirectory(output)) {
+            throw UserException.usage("--output: '" + output + "' is a folder; give a file such as tokenizer.json.");
+        }
+        if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
+            throw UserException.usage("--output: cannot create '" + output + "': '" + parent + "' is not a folder.");
+        }
+    }
+
+    private static void save(Tokenizer tokenizer, Path output) {
+        Path parent = output.toAbsolutePath().getParent();
         try {
             if (parent != null) {
                 Files.createDirectories(parent);
@@ -50,6 +86,5 @@ public final class TokenizerTraining {
         } catch (IOException e) {
             throw UserException.runtime("Cannot write " + output + ": " + e.getMessage(), e);
         }
-        return tokenizer;
     }
 }

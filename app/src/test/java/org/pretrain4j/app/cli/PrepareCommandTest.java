@@ -165,6 +165,60 @@ final class PrepareCommandTest {
     }
 
     @Test
+    void tokenizerTrainingOnSparkWithoutTheModuleSaysWhichJarToAdd() {
+        Path out = temp.resolve("spark-tokenizer.json");
+        CommandRun r = CommandRun.of("tokenizer", "train", "--engine", "spark", "--corpus", corpus.toString(), "--vocab-size", "200",
+                "--output", out.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--engine: unknown engine 'spark'. Available: [local]").contains("data-spark");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void theLocalEngineTrainsTheTokenizerOfTokenizerTrain() throws IOException {
+        // --engine local by name goes through the same trainer as the default path, so the files are equal byte for byte.
+        Path out = temp.resolve("local-tokenizer.json");
+        CommandRun r = CommandRun.of("tokenizer", "train", "--engine", "local", "--corpus", corpus.toString(), "--vocab-size", "200",
+                "--output", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(tokenizer));
+        org.pretrain4j.data.prepared.TokenizerTrainingRequest request = new org.pretrain4j.data.prepared.TokenizerTrainingRequest(
+                corpus.toString(), "auto", "text", "wordpiece", 200, true, java.util.Map.of());
+        Path viaEngine = temp.resolve("engine-tokenizer.json");
+        new org.pretrain4j.data.prepared.LocalPreparationEngine().trainTokenizer(request).save(viaEngine);
+        assertThat(Files.readAllBytes(viaEngine)).isEqualTo(Files.readAllBytes(tokenizer));
+    }
+
+    @Test
+    void badEngineOptionValuesNameTheOption() {
+        Path out = temp.resolve("bad-tokenizer.json");
+        CommandRun unknown = CommandRun.of("tokenizer", "train", "--engine", "flink", "--corpus", corpus.toString(), "--output", out.toString());
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("--engine: unknown engine 'flink'");
+        CommandRun split = CommandRun.of("tokenizer", "train", "--engine", "spark", "--split-size", "0", "--corpus", corpus.toString(),
+                "--output", out.toString());
+        assertThat(split.exitCode()).isEqualTo(2);
+        assertThat(split.err()).contains("--split-size: must be at least 1 MiB, got 0");
+        CommandRun vocab = CommandRun.of("tokenizer", "train", "--engine", "spark", "--vocab-size", "0", "--corpus", corpus.toString(),
+                "--output", out.toString());
+        assertThat(vocab.exitCode()).isEqualTo(2);
+        assertThat(vocab.err()).contains("--vocab-size: must be positive, got 0");
+        CommandRun type = CommandRun.of("tokenizer", "train", "--engine", "spark", "--type", "unigram", "--corpus", corpus.toString(),
+                "--output", out.toString());
+        assertThat(type.exitCode()).isEqualTo(2);
+        assertThat(type.err()).contains("--type: 'unigram' is not wordpiece or bpe");
+        CommandRun format = CommandRun.of("tokenizer", "train", "--engine", "spark", "--corpus-format", "csv", "--corpus", corpus.toString(),
+                "--output", out.toString());
+        assertThat(format.exitCode()).isEqualTo(2);
+        assertThat(format.err()).contains("--corpus-format: unknown format 'csv'");
+        CommandRun prepareSplit = CommandRun.of("prepare", "--engine", "spark", "--split-size", "-3", "--corpus", corpus.toString(),
+                "--tokenizer", tokenizer.toString(), "--output", temp.resolve("never-split").toString());
+        assertThat(prepareSplit.exitCode()).isEqualTo(2);
+        assertThat(prepareSplit.err()).contains("--split-size: must be at least 1 MiB, got -3");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void prepareNamesAMissingCorpusAndAnExistingOutput() {
         Path missing = temp.resolve("nowhere.txt");
         CommandRun r = CommandRun.of("prepare", "--corpus", missing.toString(), "--tokenizer", tokenizer.toString(), "--output",

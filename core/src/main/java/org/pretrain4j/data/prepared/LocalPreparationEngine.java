@@ -9,8 +9,10 @@ import org.pretrain4j.data.CorpusException;
 import org.pretrain4j.data.CorpusFormat;
 import org.pretrain4j.data.CorpusOptions;
 import org.pretrain4j.data.SampleCorpus;
+import org.pretrain4j.text.BpeTrainer;
 import org.pretrain4j.text.Tokenizer;
 import org.pretrain4j.text.Tokenizers;
+import org.pretrain4j.text.WordPieceTrainer;
 
 /** The built-in {@code local} engine: {@link DatasetPreparation} on this machine's cores. */
 public final class LocalPreparationEngine implements PreparationEngine {
@@ -26,16 +28,27 @@ public final class LocalPreparationEngine implements PreparationEngine {
         return DatasetPreparation.prepare(corpus, tokenizer, Path.of(request.output()), request.maxShardBytes(), t -> {});
     }
 
+    @Override
+    public Tokenizer trainTokenizer(TokenizerTrainingRequest request) {
+        Corpus corpus = corpus(request.input(), request.format(), request.textField());
+        return request.type().equals("bpe") ? BpeTrainer.train(corpus.sentences(), request.bpeOptions())
+                : WordPieceTrainer.train(corpus.sentences(), request.wordPieceOptions());
+    }
+
     /** The corpus of a request as every pretrain4j reader opens it (the built-in sample when input is null). */
     public static Corpus corpus(PreparationRequest request) {
-        if (request.input() == null) {
+        return corpus(request.input(), request.format(), request.textField());
+    }
+
+    private static Corpus corpus(String input, String format, String textField) {
+        if (input == null) {
             return SampleCorpus.english();
         }
-        CorpusOptions options = CorpusOptions.defaults().withJsonField(request.textField());
-        if (!request.format().equals("auto")) {
-            options = options.withFormat(CorpusFormat.parse(request.format()));
+        CorpusOptions options = CorpusOptions.defaults().withJsonField(textField);
+        if (!format.equals("auto")) {
+            options = options.withFormat(CorpusFormat.parse(format));
         }
-        return Corpora.open(request.input(), options);
+        return Corpora.open(input, options);
     }
 
     /** Loads a tokenizer file, naming it when it is missing or does not parse. */

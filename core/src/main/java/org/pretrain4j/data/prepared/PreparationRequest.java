@@ -9,7 +9,7 @@ import java.util.Map;
  * What to prepare: the input ({@code input} a path, folder or glob as the engine reads it; null for
  * the built-in sample), its {@code format} (auto, bert, text, jsonl, europarl, or parquet for engines
  * that read it) and JSON/Parquet {@code textField}, the tokenizer file, the output folder, the shard
- * size and engine options such as {@code master}.
+ * size and engine options such as {@code master} and {@code split-bytes} (data-spark's).
  */
 public record PreparationRequest(String input, String format, String textField, Path tokenizer, String output, long maxShardBytes,
         Map<String, String> options) {

@@ -27,8 +27,10 @@ import org.pretrain4j.data.FileCorpus;
 /**
  * The documents of an input as Spark partitions, in the order one machine reads them: text files
  * (bert, text, jsonl, europarl; gzip) are listed like {@code Corpora.open} lists them, sorted, and
- * read whole by the task holding them with core's own reader, so a document never straddles two
- * partitions; Parquet rows are documents whose text field is split like a JSON Lines document's.
+ * read with core's own reader, each whole by one task or, when uncompressed and larger than the split
+ * size, in byte ranges whose ends move to document boundaries ({@link TextSplits}), so a document
+ * never straddles two partitions; Parquet rows are documents whose text field is split like a JSON
+ * Lines document's.
  */
 final class SparkInputs {
     private static final List<String> TEXT_EXTENSIONS = List.of("txt", "text", "jsonl", "json", "ndjson", "tsv");
@@ -36,11 +38,12 @@ final class SparkInputs {
     private SparkInputs() {
     }
 
-    /** What a task reads: text files by name, or Parquet rows. */
-    record Input(JavaRDD<String> files, JavaRDD<Row> rows) implements Serializable {
+    /** What tasks read: pieces of text files, or Parquet rows. */
+    record Input(JavaRDD<TextSplits.Piece> files, JavaRDD<Row> rows) implements Serializable {
     }
 
-    static Input open(SparkSession spark, String input, String format, String textField, int partitionsPerCore) {
+    static Input open(SparkSession spark, String input, String format, String textField, int partitionsPerCore, long splitBytes) {
+        TextSplits.checkSplitBytes(splitBytes);
         if (format.equals("parquet")) {
             JavaRDD<Row> rows;
             try {
@@ -51,15 +54,48 @@ final class SparkInputs {
             }
             return new Input(null, rows);
         }
-        List<String> files = list(spark.sparkContext().hadoopConfiguration(), input);
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        List<FileStatus> files = list(conf, input);
+        List<TextSplits.Piece> pieces = pieces(conf, files, options(format, textField), splitBytes);
+        long bytes = 0;
+        for (FileStatus f : files) {
+            bytes += f.getLen();
+        }
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int slices = Math.max(1, Math.min(files.size(), context.defaultParallelism() * partitionsPerCore));
-        // parallelize keeps the list's order: slice i holds a contiguous run of files, in order.
-        return new Input(context.parallelize(files, slices), null);
+        // About one task per split size of input (as Spark's file sources plan), and at least partitionsPerCore per core.
+        long wanted = Math.max((long) context.defaultParallelism() * partitionsPerCore, (bytes + splitBytes - 1) / splitBytes);
+        int slices = (int) Math.max(1, Math.min(pieces.size(), Math.min(wanted, Integer.MAX_VALUE)));
+        // parallelize keeps the list's order: slice i holds a contiguous run of pieces, in order.
+        return new Input(context.parallelize(pieces, slices), null);
+    }
+
+    /**
+     * The pieces tasks read, in input order: each file whole, except uncompressed files larger than
+     * {@code splitBytes}, which split at document boundaries ({@link TextSplits}).
+     */
+    static List<TextSplits.Piece> pieces(Configuration conf, List<FileStatus> files, CorpusOptions options, long splitBytes) {
+        List<TextSplits.Piece> pieces = new ArrayList<>();
+        for (FileStatus f : files) {
+            String name = f.getPath().toString();
+            if (f.getLen() <= splitBytes) {
+                pieces.addAll(TextSplits.pieces(name, f.getLen(), false, null, splitBytes));
+                continue;
+            }
+            boolean gzip;
+            try {
+                gzip = name.toLowerCase(Locale.ROOT).endsWith(".gz") || TextSplits.isGzip(f.getPath().getFileSystem(conf), f.getPath());
+            } catch (IOException e) {
+                throw new CorpusException("cannot read corpus file " + name + ": " + e.getMessage(), e);
+            }
+            CorpusFormat format = options.format() != null ? options.format()
+                    : CorpusFormat.forFile(java.nio.file.Path.of(f.getPath().getName()), CorpusFormat.BERT);
+            pieces.addAll(TextSplits.pieces(name, f.getLen(), gzip, format, splitBytes));
+        }
+        return pieces;
     }
 
     /** The files of a path, folder (recursively, text files only) or glob, sorted by name; none fails naming the input. */
-    static List<String> list(Configuration conf, String input) {
+    static List<FileStatus> list(Configuration conf, String input) {
         try {
             Path path = new Path(input);
             FileSystem fs = path.getFileSystem(conf);
@@ -67,24 +103,24 @@ final class SparkInputs {
             if (matched == null || matched.length == 0) {
                 throw new CorpusException("corpus " + input + " not found");
             }
-            List<String> files = new ArrayList<>();
+            List<FileStatus> files = new ArrayList<>();
             for (FileStatus status : matched) {
                 if (status.isDirectory()) {
                     RemoteIterator<LocatedFileStatus> it = fs.listFiles(status.getPath(), true);
                     while (it.hasNext()) {
                         LocatedFileStatus f = it.next();
                         if (f.isFile() && looksLikeText(f.getPath().getName())) {
-                            files.add(f.getPath().toString());
+                            files.add(f);
                         }
                     }
                 } else if (!status.getPath().getName().startsWith(".")) {
-                    files.add(status.getPath().toString());
+                    files.add(status);
                 }
             }
             if (files.isEmpty()) {
                 throw new CorpusException("corpus " + input + " contains no text files (*.txt, *.text, *.jsonl, *.json, *.tsv, *.gz)");
             }
-            files.sort(null);
+            files.sort(java.util.Comparator.comparing(f -> f.getPath().toString()));
             return files;
         } catch (IOException e) {
             throw new CorpusException("corpus " + input + ": cannot list: " + e.getMessage(), e);
@@ -108,8 +144,11 @@ final class SparkInputs {
         return format.equals("auto") || format.equals("parquet") ? options : options.withFormat(CorpusFormat.parse(format));
     }
 
-    /** The documents of a task's files, read one file at a time with core's reader; errors name the file. */
-    static DocumentReader files(Iterator<String> names, Configuration conf, CorpusOptions options) {
+    /**
+     * The documents of a task's pieces, read one at a time with core's reader; errors name the file (and,
+     * past a split's first byte, the byte the split's documents start at, from which line numbers count).
+     */
+    static DocumentReader files(Iterator<TextSplits.Piece> pieces, Configuration conf, CorpusOptions options) {
         return new DocumentReader() {
             private DocumentReader current;
 
@@ -117,18 +156,23 @@ final class SparkInputs {
             protected Document read() {
                 while (true) {
                     if (current == null) {
-                        if (!names.hasNext()) {
+                        if (!pieces.hasNext()) {
                             return null;
                         }
-                        String name = names.next();
-                        InputStream in;
+                        TextSplits.Piece piece = pieces.next();
+                        String name = piece.file();
                         try {
-                            Path p = new Path(name);
-                            in = p.getFileSystem(conf).open(p);
+                            if (piece.whole()) {
+                                Path p = new Path(name);
+                                current = FileCorpus.read(name, p.getFileSystem(conf).open(p), options);
+                            } else {
+                                TextSplits.Range range = TextSplits.open(piece, conf);
+                                String display = range.from() == 0 ? name : name + " (split from byte " + range.from() + ")";
+                                current = FileCorpus.read(display, range, options.withFormat(piece.format()));
+                            }
                         } catch (IOException e) {
                             throw new CorpusException("cannot read corpus file " + name + ": " + e.getMessage(), e);
                         }
-                        current = FileCorpus.read(name, in, options);
                     }
                     if (current.hasNext()) {
                         return current.next();

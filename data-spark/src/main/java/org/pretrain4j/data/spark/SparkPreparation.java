@@ -47,7 +47,9 @@ import org.pretrain4j.text.Tokenizer;
  *
  * <p>On a cluster: {@code spark-submit --class org.pretrain4j.data.spark.SparkPreparation
  * data-spark.jar --corpus PATH --tokenizer FILE --output DIR [--corpus-format F] [--text-field F]
- * [--shard-size MIB]}, with core's jar in {@code --jars}.
+ * [--shard-size MIB] [--split-size MIB]}, with core's jar in {@code --jars}. Uncompressed text files larger
+ * than the split size (engine option {@code split-bytes}, default 128 MiB) are read by several tasks,
+ * split at document boundaries ({@link TextSplits}).
  */
 public final class SparkPreparation {
     /** Partitions per core for text files: enough to balance uneven files, few enough to keep shards large. */
@@ -67,6 +69,7 @@ public final class SparkPreparation {
         if (request.input() == null) {
             throw new CorpusException("--engine spark needs --corpus (the built-in sample is for one machine)");
         }
+        long splitBytes = TextSplits.splitBytes(request.options());
         Tokenizer tokenizer = LocalPreparationEngine.tokenizer(request.tokenizer());
         byte[] tokenizerJson = canonical(tokenizer);
         String sha256 = PreparedDataset.sha256(tokenizerJson);
@@ -87,7 +90,8 @@ public final class SparkPreparation {
             throw new CorpusException("output " + output + ": " + e.getMessage(), e);
         }
         try {
-            List<WrittenShard> written = writeShards(spark, request, tokenizerJson, sha256, tokenizer.vocabularySize(), temporary);
+            List<WrittenShard> written = writeShards(spark, request, tokenizerJson, sha256, tokenizer.vocabularySize(), temporary,
+                    splitBytes);
             written.sort(Comparator.comparingInt(WrittenShard::partition).thenComparingInt(WrittenShard::sequence));
             List<DatasetManifest.Shard> shards = new ArrayList<>();
             for (WrittenShard w : written) {
@@ -120,7 +124,7 @@ public final class SparkPreparation {
     }
 
     private static List<WrittenShard> writeShards(SparkSession spark, PreparationRequest request, byte[] tokenizerJson, String sha256,
-            int vocabularySize, Path temporary) {
+            int vocabularySize, Path temporary, long splitBytes) {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<String> json = context.broadcast(new String(tokenizerJson, StandardCharsets.UTF_8));
         String format = request.format();
@@ -128,12 +132,12 @@ public final class SparkPreparation {
         long maxShardBytes = request.maxShardBytes();
         String folder = temporary.toString();
         SerializableConfiguration conf = new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
-        SparkInputs.Input input = SparkInputs.open(spark, request.input(), format, textField, PARTITIONS_PER_CORE);
+        SparkInputs.Input input = SparkInputs.open(spark, request.input(), format, textField, PARTITIONS_PER_CORE, splitBytes);
         JavaRDD<WrittenShard> shards;
         if (input.files() != null) {
-            shards = input.files().mapPartitionsWithIndex((partition, names) -> {
+            shards = input.files().mapPartitionsWithIndex((partition, pieces) -> {
                 CorpusOptions options = SparkInputs.options(format, textField);
-                DocumentReader documents = SparkInputs.files(names, conf.get(), options);
+                DocumentReader documents = SparkInputs.files(pieces, conf.get(), options);
                 return writePartition(partition, documents, ExecutorTokenizers.get(sha256, json.value()), vocabularySize, maxShardBytes,
                         folder, conf.get());
             }, true);
@@ -291,13 +295,29 @@ public final class SparkPreparation {
         return spark;
     }
 
+    /** An option in MiB as bytes; a value that is not a positive whole number exits naming the option. */
+    private static long mebibytes(Map<String, String> options, String name, long defaultMiB) {
+        String value = options.getOrDefault(name, String.valueOf(defaultMiB));
+        try {
+            long mib = Long.parseLong(value);
+            if (mib >= 1 && mib < (1L << 43)) {
+                return mib << 20;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        System.err.println("error: --" + name + ": must be a whole number of MiB, at least 1, got '" + value + "'");
+        System.exit(2);
+        return 0;
+    }
+
     /** spark-submit entry point; the options are those of {@code pretrain4j prepare}. */
     public static void main(String[] args) {
         Map<String, String> options = new java.util.HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 System.err.println("usage: SparkPreparation --corpus PATH --tokenizer FILE --output DIR [--corpus-format F] [--text-field F]"
-                        + " [--shard-size MIB]");
+                        + " [--shard-size MIB] [--split-size MIB]");
                 System.exit(2);
             }
             options.put(args[i].substring(2), args[++i]);
@@ -308,9 +328,13 @@ public final class SparkPreparation {
                 System.exit(2);
             }
         }
+        Map<String, String> engineOptions = new java.util.HashMap<>();
+        if (options.containsKey("split-size")) {
+            engineOptions.put(TextSplits.SPLIT_BYTES_OPTION, String.valueOf(mebibytes(options, "split-size", 128)));
+        }
         PreparationRequest request = new PreparationRequest(options.get("corpus"), options.getOrDefault("corpus-format", "auto"),
                 options.getOrDefault("text-field", "text"), java.nio.file.Path.of(options.get("tokenizer")), options.get("output"),
-                Long.parseLong(options.getOrDefault("shard-size", "256")) << 20, Map.of());
+                mebibytes(options, "shard-size", 256), engineOptions);
         SparkSession spark = SparkSession.builder().appName("pretrain4j-prepare").getOrCreate();
         try {
             DatasetManifest m = prepare(spark, request);

@@ -30,22 +30,34 @@ public final class SparkWordCounts {
     private SparkWordCounts() {
     }
 
-    /** Trains a WordPiece tokenizer on the documents of {@code input} (format as {@code prepare}). */
+    /** Trains a WordPiece tokenizer on the documents of {@code input} (format as {@code prepare}), splitting text files at 128 MiB. */
     public static Tokenizer trainWordPiece(SparkSession spark, String input, String format, String textField,
             WordPieceTrainer.Options options) {
+        return trainWordPiece(spark, input, format, textField, options, TextSplits.DEFAULT_SPLIT_BYTES);
+    }
+
+    /** Trains a WordPiece tokenizer, reading uncompressed text files larger than {@code splitBytes} in several tasks. */
+    public static Tokenizer trainWordPiece(SparkSession spark, String input, String format, String textField,
+            WordPieceTrainer.Options options, long splitBytes) {
         requireNonNull(options, "options is null");
         boolean lowercase = options.lowercase();
         boolean stripAccents = options.stripAccents();
         int vocabSize = options.vocabSize();
-        Map<String, Long> counts = count(spark, input, format, textField, () -> WordPieceTrainer.wordSplitter(
+        Map<String, Long> counts = count(spark, input, format, textField, splitBytes, () -> WordPieceTrainer.wordSplitter(
                 new WordPieceTrainer.Options(vocabSize, lowercase, stripAccents, 2, 0)));
         return WordPieceTrainer.train(counts, options);
     }
 
-    /** Trains a byte-level BPE tokenizer on the documents of {@code input}. */
+    /** Trains a byte-level BPE tokenizer on the documents of {@code input}, splitting text files at 128 MiB. */
     public static Tokenizer trainBpe(SparkSession spark, String input, String format, String textField, BpeTrainer.Options options) {
+        return trainBpe(spark, input, format, textField, options, TextSplits.DEFAULT_SPLIT_BYTES);
+    }
+
+    /** Trains a byte-level BPE tokenizer, reading uncompressed text files larger than {@code splitBytes} in several tasks. */
+    public static Tokenizer trainBpe(SparkSession spark, String input, String format, String textField, BpeTrainer.Options options,
+            long splitBytes) {
         requireNonNull(options, "options is null");
-        return BpeTrainer.train(count(spark, input, format, textField, BpeTrainer::wordSplitter), options);
+        return BpeTrainer.train(count(spark, input, format, textField, splitBytes, BpeTrainer::wordSplitter), options);
     }
 
     /** Makes a task's word splitter where the task runs (splitters hold tokenizers, which do not travel). */
@@ -54,10 +66,13 @@ public final class SparkWordCounts {
     }
 
     /** Word counts over every sentence of every document of {@code input}. */
-    static Map<String, Long> count(SparkSession spark, String input, String format, String textField, SplitterFactory factory) {
+    static Map<String, Long> count(SparkSession spark, String input, String format, String textField, long splitBytes,
+            SplitterFactory factory) {
+        TextSplits.checkSplitBytes(splitBytes);
         try {
             SerializableConfiguration conf = new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
-            SparkInputs.Input in = SparkInputs.open(spark, input, format, textField, SparkPreparation.PARTITIONS_PER_CORE);
+            SparkInputs.Input in = SparkInputs.open(spark, input, format, textField, SparkPreparation.PARTITIONS_PER_CORE,
+                    splitBytes);
             JavaRDD<Tuple2<String, Long>> partial;
             if (in.files() != null) {
                 partial = in.files().mapPartitions(names -> countLocally(

@@ -39,6 +39,7 @@ import org.pretrain4j.data.prepared.IndexedShard;
 import org.pretrain4j.data.prepared.PreparationEngine;
 import org.pretrain4j.data.prepared.PreparationRequest;
 import org.pretrain4j.data.prepared.PreparedDataset;
+import org.pretrain4j.data.prepared.TokenizerTrainingRequest;
 import org.pretrain4j.text.BpeTrainer;
 import org.pretrain4j.text.Tokenizer;
 import org.pretrain4j.text.WordPieceTrainer;
@@ -210,6 +211,93 @@ final class SparkPreparationTest {
         assertThat(code).as(stderr.toString()).isZero();
         assertThat(stdout.toString()).contains("Prepared 90 documents").contains("engine spark");
         assertThat(PreparedDataset.open(out).manifest().documents()).isEqualTo(90);
+    }
+
+    @Test
+    void oneLargeTextFileIsSplitAcrossTasksAtDocumentBoundaries() throws IOException {
+        // One BERT file with CRLF line endings and one JSON Lines file, each far larger than the split size.
+        Path big = Files.createDirectory(temp.resolve("big"));
+        Path bert = big.resolve("big.txt");
+        StringBuilder text = new StringBuilder();
+        for (Document d : documents) {
+            text.append(String.join("\r\n", d.sentences())).append("\r\n\r\n");
+        }
+        Files.writeString(bert, text, StandardCharsets.UTF_8);
+        Path jsonl = big.resolve("big.jsonl");
+        Files.writeString(jsonl, jsonLines(documents), StandardCharsets.UTF_8);
+        long splitBytes = 1_000;
+        for (Path file : List.of(bert, jsonl)) {
+            assertThat(Files.size(file)).isGreaterThan(10 * splitBytes);
+            Path local = temp.resolve("local-" + file.getFileName());
+            DatasetPreparation.prepare(Corpora.open(file.toString(), CorpusOptions.defaults()), tokenizer, local, 6_000, t -> {});
+            Path onSpark = temp.resolve("spark-" + file.getFileName());
+            DatasetManifest m = SparkPreparation.prepare(spark, new PreparationRequest(file.toString(), "auto", "text", tokenizerFile,
+                    onSpark.toString(), 6_000, Map.of("split-bytes", String.valueOf(splitBytes))));
+            assertThat(m.documents()).isEqualTo(documents.size());
+            // Every split is a task: the shards come from many partitions, in order.
+            assertThat(m.shards().stream().map(sh -> sh.name().substring(0, "shard-00000".length())).distinct().count())
+                    .as(file.toString()).isGreaterThan(5);
+            assertSameDocuments(onSpark, local);
+        }
+        WordPieceTrainer.Options wordPiece = WordPieceTrainer.Options.of(900);
+        assertThat(json(SparkWordCounts.trainWordPiece(spark, bert.toString(), "auto", "text", wordPiece, splitBytes)))
+                .isEqualTo(json(WordPieceTrainer.train(Corpora.open(bert.toString(), CorpusOptions.defaults()).sentences(), wordPiece)));
+    }
+
+    @Test
+    void aBadSplitSizeOptionNamesTheOption() {
+        assertThatThrownBy(() -> SparkPreparation.prepare(spark, new PreparationRequest(input.toString(), "auto", "text", tokenizerFile,
+                temp.resolve("never").toString(), 6_000, Map.of("split-bytes", "lots"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("split-bytes").hasMessageContaining("--split-size")
+                .hasMessageContaining("'lots'");
+        assertThat(temp.resolve("never")).doesNotExist();
+    }
+
+    @Test
+    void tokenizerTrainOnSparkWritesTheFileOfTokenizerTrainForBothKinds() throws IOException {
+        for (String type : List.of("wordpiece", "bpe")) {
+            Path onOneMachine = temp.resolve("cli-" + type + "-local.json");
+            Path onSpark = temp.resolve("cli-" + type + "-spark.json");
+            StringWriter err = new StringWriter();
+            assertThat(cli(err, "tokenizer", "train", "--type", type, "--corpus", input.toString(), "--vocab-size", "700", "--output",
+                    onOneMachine.toString())).as(err.toString()).isZero();
+            StringWriter out = new StringWriter();
+            assertThat(cli(out, err, "tokenizer", "train", "--engine", "spark", "--master", "local[2]", "--split-size", "1", "--type", type,
+                    "--corpus", input.toString(), "--vocab-size", "700", "--output", onSpark.toString())).as(err.toString()).isZero();
+            assertThat(out.toString()).contains("Wrote " + onSpark);
+            assertThat(Files.readAllBytes(onSpark)).as(type).isEqualTo(Files.readAllBytes(onOneMachine));
+        }
+        // Through the engine found by ServiceLoader, as the command line finds it.
+        PreparationEngine engine = ServiceLoader.load(PreparationEngine.class).stream().map(ServiceLoader.Provider::get)
+                .filter(e -> e.name().equals("spark")).findFirst().orElseThrow();
+        TokenizerTrainingRequest request = new TokenizerTrainingRequest(input.toString(), "auto", "text", "bpe", 700, true,
+                Map.of("split-bytes", "2000"));
+        assertThat(json(engine.trainTokenizer(request))).isEqualTo(Files.readString(temp.resolve("cli-bpe-local.json")));
+    }
+
+    @Test
+    void tokenizerTrainOnSparkNamesTheBadOptionOrFile() {
+        StringWriter err = new StringWriter();
+        Path out = temp.resolve("never.json");
+        assertThat(cli(err, "tokenizer", "train", "--engine", "spark", "--corpus", temp.resolve("nowhere").toString(), "--output",
+                out.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--corpus: corpus " + temp.resolve("nowhere")).contains("not found");
+        StringWriter sample = new StringWriter();
+        assertThat(cli(sample, "tokenizer", "train", "--engine", "spark", "--output", out.toString())).isEqualTo(2);
+        assertThat(sample.toString()).contains("--engine spark needs --corpus");
+        StringWriter languages = new StringWriter();
+        assertThat(cli(languages, "tokenizer", "train", "--engine", "spark", "--all-languages", "--corpus", input.toString(), "--output",
+                out.toString())).isEqualTo(2);
+        assertThat(languages.toString()).contains("--all-languages");
+        assertThat(out).doesNotExist();
+    }
+
+    static int cli(StringWriter stderr, String... args) {
+        return cli(new StringWriter(), stderr, args);
+    }
+
+    static int cli(StringWriter stdout, StringWriter stderr, String... args) {
+        return Main.run(args, new Output(new PrintWriter(stdout, true), new PrintWriter(stderr, true), false));
     }
 
     static String json(Tokenizer t) throws IOException {
