@@ -276,6 +276,18 @@ public final class OnnxLowering {
                 // Lowered with its bias Add, as one Gemm (see denseAsGemm); nothing reads it otherwise.
                 return "";
             }
+            Tensor a = t.inputs().get(0);
+            Tensor b = t.inputs().get(1);
+            if (options.variableValues() == null && a.rank() == 2 && b.rank() == 2 && (isTranspose2d(a) || isTranspose2d(b))
+                    && t.dtype() == DType.FLOAT32) {
+                // A transposed 2-D operand (a weight gradient dy^T x, a tied decoder's E^T) read in place through
+                // Gemm's transA/transB: ONNX Runtime fuses such a Transpose into MatMul, but not once it has
+                // fused the MatMul with a following Add into a Gemm, and the copy was 64 MB for small clm's logits.
+                String left = isTranspose2d(a) ? names.get(a.inputs().get(0).id()) : in(t, 0);
+                String right = isTranspose2d(b) ? names.get(b.inputs().get(0).id()) : in(t, 1);
+                return emit(t, "Gemm", List.of(left, right), attr("transA", isTranspose2d(a) ? 1L : 0L),
+                        attr("transB", isTranspose2d(b) ? 1L : 0L));
+            }
             return emit(t, "MatMul", List.of(in(t, 0), in(t, 1)));
         }
         if (op instanceof Op.Transpose tr) {
@@ -633,6 +645,10 @@ public final class OnnxLowering {
             return builder.node("Concat", List.of(lead, builder.longs(n)), attr("axis", 0L));
         });
         return emit(add, "Reshape", List.of(y, shape), attr("allowzero", 0L));
+    }
+
+    private static boolean isTranspose2d(Tensor t) {
+        return t.op() instanceof Op.Transpose tr && t.rank() == 2 && tr.permutation().equals(List.of(1, 0));
     }
 
     /**

@@ -53,7 +53,16 @@ final class OnnxLoweringTest {
     void trainingGraphsRunDenseLayersAsGemmAndShareLayerNormStatistics() {
         OnnxMl.ModelProto model = OnnxLowering.lower(dense(new Graph(), true), OnnxLowering.Options.training("t")).model();
         Map<String, Integer> ops = opCounts(model);
-        assertThat(ops.get("Gemm")).isEqualTo(1);
+        // The dense layer's forward (with its bias) and its weight gradient x^T dy, which reads x through transA.
+        List<OnnxMl.NodeProto> gemms = model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Gemm")).toList();
+        assertThat(gemms).hasSize(2);
+        assertThat(gemms.get(0).getInputCount()).isEqualTo(3);
+        assertThat(gemms.get(1).getAttributeList()).anySatisfy(a -> {
+            assertThat(a.getName()).isEqualTo("transA");
+            assertThat(a.getI()).isEqualTo(1L);
+        });
+        // The one Transpose left is W^T of dx = dy W^T, which ONNX Runtime folds into a FusedMatMul.
+        assertThat(ops.get("Transpose")).isEqualTo(1);
         // Training graphs compose LayerNorm (ONNX Runtime 1.29's kernel is several times slower), and
         // the backward reads the forward's values: one mean of x, one centring, one normalised x.
         assertThat(ops).doesNotContainKey("LayerNormalization");
