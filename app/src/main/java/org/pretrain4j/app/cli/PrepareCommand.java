@@ -5,8 +5,6 @@ import static java.util.Objects.requireNonNull;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.ServiceLoader;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.pretrain4j.app.UserException;
 import org.pretrain4j.data.CorpusException;
@@ -14,6 +12,7 @@ import org.pretrain4j.data.prepared.DatasetManifest;
 import org.pretrain4j.data.prepared.PreparationEngine;
 import org.pretrain4j.data.prepared.PreparationRequest;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Tokenizes a corpus once into a prepared dataset (Megatron-LM indexed shards) that train --dataset reads. */
@@ -44,16 +43,8 @@ final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--shard-size", defaultValue = "256", paramLabel = "MIB", description = "Tokens per shard, in MiB of .bin (default: ${DEFAULT-VALUE}).")
     long shardMiB;
 
-    @Option(names = "--engine", defaultValue = "local", paramLabel = "NAME", description = "local (this machine, all cores) or spark (the data-spark module on the class path or in --plugins) (default: ${DEFAULT-VALUE}).")
-    String engine;
-
-    @Option(names = "--master", defaultValue = "local[*]", paramLabel = "URL", description = "Spark master for --engine spark (default: ${DEFAULT-VALUE}).")
-    String master;
-
-    @Option(names = "--split-size", defaultValue = "128", paramLabel = "MIB",
-            description = "--engine spark: uncompressed text files larger than this are read by several tasks, split at document"
-                    + " boundaries (the same documents in the same order); gzip files are one task each (default: ${DEFAULT-VALUE}).")
-    long splitMiB;
+    @Mixin
+    EngineOptions engine = new EngineOptions();
 
     @Inject
     PrepareCommand(Output output) {
@@ -65,10 +56,9 @@ final class PrepareCommand implements Callable<Integer> {
         if (shardMiB < 1) {
             throw UserException.usage("--shard-size: must be at least 1 MiB, got " + shardMiB);
         }
-        long splitBytes = splitBytes(splitMiB);
-        PreparationEngine chosen = engine(engine, Thread.currentThread().getContextClassLoader());
-        PreparationRequest request = new PreparationRequest(corpus, corpusFormat, textField, tokenizer, out, shardMiB << 20,
-                Map.of("master", master, "split-bytes", String.valueOf(splitBytes)));
+        Map<String, String> engineOptions = engine.options();
+        PreparationEngine chosen = engine.chosen();
+        PreparationRequest request = new PreparationRequest(corpus, corpusFormat, textField, tokenizer, out, shardMiB << 20, engineOptions);
         long start = System.nanoTime();
         DatasetManifest m;
         try {
@@ -84,27 +74,5 @@ final class PrepareCommand implements Callable<Integer> {
         output.out().printf("Train on it with: train --dataset %s%n", out);
         output.out().flush();
         return 0;
-    }
-
-    /** {@code --split-size} in bytes: the engine option {@code split-bytes}; below 1 MiB fails naming the option. */
-    static long splitBytes(long mebibytes) {
-        if (mebibytes < 1 || mebibytes >= 1L << 43) {
-            throw UserException.usage("--split-size: must be at least 1 MiB, got " + mebibytes);
-        }
-        return mebibytes << 20;
-    }
-
-    /** The engine named {@code name} among those the class loader finds; a miss names the available ones and the jar to add. */
-    static PreparationEngine engine(String name, ClassLoader loader) {
-        Map<String, PreparationEngine> engines = new TreeMap<>();
-        for (PreparationEngine e : ServiceLoader.load(PreparationEngine.class, loader)) {
-            engines.putIfAbsent(e.name(), e);
-        }
-        PreparationEngine found = engines.get(name);
-        if (found == null) {
-            throw UserException.usage("--engine: unknown engine '" + name + "'. Available: " + engines.keySet()
-                    + (name.equals("spark") ? ". Add the data-spark jar and Spark's jars to --plugins (see README, 'Prepare a large corpus')." : "."));
-        }
-        return found;
     }
 }

@@ -16,6 +16,7 @@ import org.pretrain4j.data.prepared.TokenizerTrainingRequest;
 import org.pretrain4j.text.Encoding;
 import org.pretrain4j.text.Tokenizer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -65,18 +66,8 @@ final class TokenizerCommand implements Runnable {
         @Option(names = "--output", required = true, paramLabel = "FILE", description = "The tokenizer.json to write.")
         Path out;
 
-        @Option(names = "--engine", defaultValue = "local", paramLabel = "NAME",
-                description = "local (this machine) or spark (count words on Apache Spark: the data-spark module on the class path"
-                        + " or in --plugins); the same tokenizer.json either way (default: ${DEFAULT-VALUE}).")
-        String engine;
-
-        @Option(names = "--master", defaultValue = "local[*]", paramLabel = "URL", description = "Spark master for --engine spark (default: ${DEFAULT-VALUE}).")
-        String master;
-
-        @Option(names = "--split-size", defaultValue = "128", paramLabel = "MIB",
-                description = "--engine spark: uncompressed text files larger than this are read by several tasks, split at"
-                        + " document boundaries; gzip files are one task each (default: ${DEFAULT-VALUE}).")
-        long splitMiB;
+        @Mixin
+        EngineOptions engine = new EngineOptions();
 
         @Inject
         Train(TokenizerTraining training, Output output) {
@@ -88,7 +79,7 @@ final class TokenizerCommand implements Runnable {
         public Integer call() {
             long start = System.nanoTime();
             Tokenizer tokenizer;
-            if (engine.equals("local")) {
+            if (engine.local()) {
                 tokenizer = training.train(type, vocabSize, corpus, corpusFormat, textField, allLanguages, !noLowercase, out);
             } else {
                 if (allLanguages) {
@@ -97,11 +88,11 @@ final class TokenizerCommand implements Runnable {
                 TokenizerTrainingRequest request;
                 try {
                     request = new TokenizerTrainingRequest(corpus, corpusFormat, textField, type, vocabSize, !noLowercase,
-                            Map.of("master", master, "split-bytes", String.valueOf(PrepareCommand.splitBytes(splitMiB))));
+                            engine.options());
                 } catch (IllegalArgumentException e) {
                     throw UserException.usage(e.getMessage() + ".");
                 }
-                tokenizer = training.train(PrepareCommand.engine(engine, Thread.currentThread().getContextClassLoader()), request, out);
+                tokenizer = training.train(engine.chosen(), request, out);
             }
             output.out().printf("Wrote %s: %s, %d tokens, in %.1f s%n", out, tokenizer.kind(), tokenizer.vocabularySize(),
                     (System.nanoTime() - start) / 1e9);
