@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.pretrain4j.app.config.Recipe;
 import org.pretrain4j.app.config.RunConfig;
+import org.pretrain4j.app.UserException;
 import picocli.CommandLine.Option;
 
 /**
@@ -117,6 +118,10 @@ final class RunOptions {
 
     /** The configuration: defaults, the recipe, the config file, then the options given. */
     Recipe.Resolved resolve() {
+        if (initFrom != null && preset != null) {
+            // The folder's config.json decides the sizes; a preset given with it used to be ignored silently.
+            throw UserException.usage("--preset " + preset + ": cannot be combined with --init-from, whose config.json sets the model's sizes");
+        }
         return Recipe.resolve(recipe, config, overrides());
     }
 

@@ -51,6 +51,13 @@ final class InitFromBadInputTest {
         assertFailsOneLine(option, "'hidden_act': activation 'relu' is not supported; supported: [gelu, gelu_new, gelu_pytorch_tanh]");
     }
 
+    @Test
+    void aPresetGivenWithInitFromIsRefusedInsteadOfIgnored() throws IOException {
+        CommandRun run = train(HuggingFaceFixtures.folder("bert"), "mlm", "--preset", "small");
+
+        assertFailsOneLine(run, "--preset small: cannot be combined with --init-from");
+    }
+
     private Path copyWithConfig(String fixture, String from, String to) throws IOException {
         Path target = Files.createDirectories(temp.resolve("model-" + to.replaceAll("[^a-z0-9]", "")));
         try (var files = Files.list(HuggingFaceFixtures.folder(fixture))) {
@@ -64,10 +71,13 @@ final class InitFromBadInputTest {
         return target;
     }
 
-    private CommandRun train(Path model, String objective) throws IOException {
+    private CommandRun train(Path model, String objective, String... extra) throws IOException {
         Path corpus = TestCorpus.write(temp.resolve("corpus.txt"), 20, 3);
-        return CommandRun.of("train", "--init-from", model.toString(), "--objective", objective, "--corpus", corpus.toString(),
-                "--run-dir", temp.resolve("run").toString(), "--steps", "2", "--sequence-length", "32", "--threads", "1");
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", "--init-from", model.toString(), "--objective",
+                objective, "--corpus", corpus.toString(), "--run-dir", temp.resolve("run").toString(), "--steps", "2",
+                "--sequence-length", "32", "--threads", "1"));
+        args.addAll(java.util.List.of(extra));
+        return CommandRun.of(args.toArray(String[]::new));
     }
 
     private void assertFailsOneLine(CommandRun run, String expected) {
