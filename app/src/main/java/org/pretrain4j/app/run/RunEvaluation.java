@@ -27,12 +27,10 @@ final class RunEvaluation {
         this.data = requireNonNull(data, "data is null");
     }
 
-    /** Metrics of the newest checkpoint over {@code batches} held-out batches (null: all), with the run's configuration as given. */
-    Map<String, Double> evaluate(RunConfig config, Path dir, Integer batches) {
-        return evaluate(config, dir, batches, null);
-    }
-
-    /** As {@link #evaluate(RunConfig, Path, Integer)}, of the checkpoint of {@code step} (null: the newest). */
+    /**
+     * Metrics of the checkpoint of {@code step} (null: the newest) over {@code batches} held-out
+     * batches (null: all), with the run's configuration as given.
+     */
     Map<String, Double> evaluate(RunConfig config, Path dir, Integer batches, Long step) {
         Setup setup = setups.setup(config, dir, false);
         TrainerConfig trainer = TrainerSettings.trainerConfig(config).toBuilder().evalBatches(batches == null ? 0 : batches).build();

@@ -68,12 +68,10 @@ final class RunLifecycle {
         return new Trained(result, tokensPerSecond);
     }
 
-    /** Evaluates the newest checkpoint with {@code trainerConfig}'s evaluation settings; writes nothing into the run folder. */
-    EvalRecord evaluateNewest(Setup setup, TrainerConfig trainerConfig) {
-        return evaluate(setup, trainerConfig, null);
-    }
-
-    /** Held-out evaluation of the checkpoint of {@code step}, or of the newest one when {@code step} is null. */
+    /**
+     * Evaluates the checkpoint of {@code step}, or the newest one when {@code step} is null, with
+     * {@code trainerConfig}'s evaluation settings; writes nothing into the run folder.
+     */
     EvalRecord evaluate(Setup setup, TrainerConfig trainerConfig, Long step) {
         try (Backend backend = setups.backend(setup.config())) {
             Trainer t = trainer(setup, trainerConfig, backend, List.of(), false, false);

@@ -278,15 +278,15 @@ public final class OnnxLowering {
             }
             Tensor a = t.inputs().get(0);
             Tensor b = t.inputs().get(1);
-            if (options.variableValues() == null && a.rank() == 2 && b.rank() == 2 && (isTranspose2d(a) || isTranspose2d(b))
-                    && t.dtype() == DType.FLOAT32) {
+            boolean transA = isTranspose2d(a);
+            boolean transB = isTranspose2d(b);
+            if (options.variableValues() == null && a.rank() == 2 && b.rank() == 2 && (transA || transB) && t.dtype() == DType.FLOAT32) {
                 // A transposed 2-D operand (a weight gradient dy^T x, a tied decoder's E^T) read in place through
                 // Gemm's transA/transB: ONNX Runtime fuses such a Transpose into MatMul, but not once it has
                 // fused the MatMul with a following Add into a Gemm, and the copy was 64 MB for small clm's logits.
-                String left = isTranspose2d(a) ? names.get(a.inputs().get(0).id()) : in(t, 0);
-                String right = isTranspose2d(b) ? names.get(b.inputs().get(0).id()) : in(t, 1);
-                return emit(t, "Gemm", List.of(left, right), attr("transA", isTranspose2d(a) ? 1L : 0L),
-                        attr("transB", isTranspose2d(b) ? 1L : 0L));
+                String left = transA ? names.get(a.inputs().get(0).id()) : in(t, 0);
+                String right = transB ? names.get(b.inputs().get(0).id()) : in(t, 1);
+                return emit(t, "Gemm", List.of(left, right), attr("transA", transA ? 1L : 0L), attr("transB", transB ? 1L : 0L));
             }
             return emit(t, "MatMul", List.of(in(t, 0), in(t, 1)));
         }
@@ -634,7 +634,7 @@ public final class OnnxLowering {
         String rows = builder.node("Reshape", List.of(xs, builder.longs(-1, k)), attr("allowzero", 0L));
         Tensor w = product.inputs().get(1);
         String y;
-        if (w.op() instanceof Op.Transpose tr && w.rank() == 2 && tr.permutation().equals(List.of(1, 0))) {
+        if (isTranspose2d(w)) {
             // x transpose(E) + b (a tied decoder): Gemm's transB reads E as it is, no transposed copy of the table.
             y = builder.node("Gemm", List.of(rows, names.get(w.inputs().get(0).id()), names.get(bias.id())), attr("transB", 1L));
         } else {
